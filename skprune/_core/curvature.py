@@ -1,0 +1,117 @@
+"""Curvature primitives that pruning criteria build on.
+
+All quantities are those of the *mean* training loss
+``(1 / sum(w)) * sum_i w_i L(y_i, f(x_i))`` (``w = 1`` without sample weights)
+and every one is assembled from matrix products: there is no Python loop over
+samples or weights, only over layers and, for the Gauss-Newton diagonal, over
+output units.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+from .network import _dot_tn
+
+
+def _square(A):
+    return A.multiply(A).tocsr() if sp.issparse(A) else A * A
+
+
+def _normalised_weights(n_samples, sample_weight, dtype):
+    if sample_weight is None:
+        return np.full(n_samples, 1.0 / n_samples, dtype=dtype)
+    sample_weight = np.asarray(sample_weight, dtype=dtype)
+    return sample_weight / sample_weight.sum()
+
+
+def layer_inputs(network, X):
+    """Inputs ``A_l`` of every weight layer: ``[X, A_1, ..., A_{L-1}]``."""
+    return network.forward(X)[:-1]
+
+
+def gauss_newton_diagonal(network, X, sample_weight=None):
+    """Exact diagonal of the Gauss-Newton matrix ``sum_i w_i J_i^T H_i J_i``.
+
+    ``J_i`` is the Jacobian of the output pre-activations w.r.t. the parameters
+    and ``H_i = F_i F_i^T`` the curvature of the loss w.r.t. them (LeCun,
+    Denker & Solla 1990 use its diagonal; Hassibi & Stork 1993 the full matrix).
+    Column ``o`` of ``F_i`` back-propagated through the network gives the
+    directions ``delta^(o)``; the diagonal for weight ``(j, k)`` of layer ``l``
+    is then ``sum_i w_i A_ij^2 sum_o (delta^(o)_ik)^2`` -- one matrix product per
+    layer and output unit.
+
+    Returns
+    -------
+    coef_diagonals : list of ndarray shaped like the weights
+    intercept_diagonals : list of ndarray shaped like the biases
+    """
+    activations = network.forward(X)
+    output = activations[-1]
+    dtype = output.dtype
+    weights = _normalised_weights(X.shape[0], sample_weight, dtype)
+    factor = network.loss.hessian_factor(output) * np.sqrt(weights)[:, None, None]
+    squared_inputs = [_square(A) for A in activations[:-1]]
+
+    coef_diag = [np.zeros_like(W) for W in network.coefs]
+    intercept_diag = [np.zeros_like(b) for b in network.intercepts]
+    for o in range(factor.shape[2]):
+        direction = np.ascontiguousarray(factor[:, :, o])
+        for layer, delta in network.backpropagate(activations, direction):
+            delta_sq = delta * delta
+            coef_diag[layer] += _dot_tn(
+                squared_inputs[layer], delta_sq, np.empty_like(coef_diag[layer])
+            )
+            intercept_diag[layer] += delta_sq.sum(axis=0)
+    return coef_diag, intercept_diag
+
+
+def fisher_diagonal(network, X, Y, sample_weight=None):
+    """Diagonal of the empirical Fisher matrix ``sum_i w_i g_i g_i^T``.
+
+    ``g_i`` is the gradient of the loss of sample ``i``; for weight ``(j, k)``
+    of layer ``l`` it is ``A_ij delta_ik``, so the diagonal is
+    ``(A^2)^T (w * delta^2)`` -- one matrix product per layer.
+    """
+    activations = network.forward(X)
+    output = activations[-1]
+    weights = _normalised_weights(X.shape[0], sample_weight, output.dtype)
+    delta_out = network.loss.delta(Y, output, out=np.empty_like(output))
+
+    coef_diag, intercept_diag = [], []
+    for layer, delta in network.backpropagate(activations, delta_out):
+        weighted_sq = delta * delta * weights[:, None]
+        coef_diag.append(
+            _dot_tn(
+                _square(activations[layer]),
+                weighted_sq,
+                np.empty_like(network.coefs[layer]),
+            )
+        )
+        intercept_diag.append(weighted_sq.sum(axis=0))
+    return coef_diag[::-1], intercept_diag[::-1]
+
+
+def augmented_gram(A, sample_weight=None):
+    """``[A, 1]^T diag(w) [A, 1]`` in float64, the bias column last."""
+    n = A.shape[0]
+    w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, float)
+    A = A.toarray() if sp.issparse(A) else A
+    A64 = np.asarray(A, dtype=np.float64)
+    Aw = A64 * w[:, None]
+    fan_in = A64.shape[1]
+    gram = np.empty((fan_in + 1, fan_in + 1))
+    gram[:fan_in, :fan_in] = Aw.T @ A64
+    gram[:fan_in, fan_in] = gram[fan_in, :fan_in] = Aw.sum(axis=0)
+    gram[fan_in, fan_in] = w.sum()
+    return gram
+
+
+def layer_gram_matrices(network, X, sample_weight=None):
+    """Gram matrices ``[A_l, 1]^T diag(w) [A_l, 1]`` of every layer's input.
+
+    ``A_l`` is the input of weight layer ``l`` (``A_0 = X``); the last row and
+    column belong to the bias. These are the Hessians of the layer-wise
+    reconstruction errors ``||[A_l, 1] dW||^2`` of L-OBS (Dong et al. 2017) and
+    the normal matrices of unit-removal compensation (Castellano et al. 1997).
+    """
+    return [augmented_gram(A, sample_weight) for A in layer_inputs(network, X)]

@@ -1,0 +1,232 @@
+"""Forward and backward passes of a multi-layer perceptron with masked weights.
+
+Layer ``l`` maps its input ``A_l`` (``n_samples x fan_in``) to
+``A_{l+1} = f(A_l W_l + b_l)``; ``f`` is the hidden activation for every layer
+but the last, whose activation belongs to the :class:`OutputLoss`.  A mask is a
+boolean array shaped like ``W_l``; ``False`` marks a pruned connection, whose
+weight is exactly zero and whose gradient is zeroed so that it stays zero.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.linalg import get_blas_funcs
+
+from .activations import ACTIVATIONS
+from .losses import OUTPUT_LOSSES
+
+
+def axpy(x, y, a):
+    """``y += a * x`` in place for contiguous arrays of one float dtype."""
+    blas_axpy = get_blas_funcs("axpy", (y,))
+    blas_axpy(x.ravel(), y.ravel(), a=a)
+
+
+def _dot(A, W, out):
+    """``out[...] = A @ W`` for a dense or sparse ``A``."""
+    if sp.issparse(A):
+        out[...] = A @ W
+    else:
+        np.matmul(A, W, out=out)
+    return out
+
+
+def _dot_tn(A, delta, out):
+    """``out[...] = A.T @ delta`` for a dense or sparse ``A``."""
+    if sp.issparse(A):
+        out[...] = A.T @ delta
+    else:
+        np.matmul(A.T, delta, out=out)
+    return out
+
+
+class Network:
+    """A fully connected feed-forward network over existing weight arrays.
+
+    The network does not copy: ``coefs`` and ``intercepts`` are the caller's
+    arrays (typically an estimator's ``coefs_`` / ``intercepts_``, or views into a
+    flat parameter vector), so updates made through one are seen by the other.
+
+    Parameters
+    ----------
+    coefs : list of ndarray of shape (fan_in, fan_out)
+    intercepts : list of ndarray of shape (fan_out,)
+    activation : str
+        Hidden activation, a key of ``ACTIVATIONS``.
+    output_loss : str
+        Key of ``OUTPUT_LOSSES`` (e.g. ``"log_loss_softmax"``).
+    masks : list of bool ndarray or None
+        ``False`` marks a pruned weight. ``None`` means dense.
+    """
+
+    def __init__(self, coefs, intercepts, activation, output_loss, masks=None):
+        self.coefs = coefs
+        self.intercepts = intercepts
+        self.activation = ACTIVATIONS[activation]
+        self.loss = OUTPUT_LOSSES[output_loss]
+        self.output_activation = ACTIVATIONS[self.loss.output_activation]
+        self.masks = masks
+        # Float copies of the masks of layers that have pruned weights: multiplying
+        # a gradient by a same-dtype array is one vectorised pass.
+        self._float_masks = [
+            None if mask is None or mask.all() else mask.astype(coef.dtype)
+            for mask, coef in zip(masks or [None] * len(coefs), coefs)
+        ]
+
+    @property
+    def n_layers(self):
+        """Number of weight layers."""
+        return len(self.coefs)
+
+    @property
+    def layer_units(self):
+        """Widths ``[n_features, hidden..., n_outputs]``."""
+        return [self.coefs[0].shape[0]] + [W.shape[1] for W in self.coefs]
+
+    @property
+    def is_masked(self):
+        """Whether any layer has a pruned connection."""
+        return any(m is not None for m in self._float_masks)
+
+    def apply_masks(self):
+        """Set every pruned weight to exactly zero."""
+        for W, m in zip(self.coefs, self._float_masks):
+            if m is not None:
+                W *= m
+
+    def mask_gradients(self, coef_grads):
+        """Zero the gradient of every pruned weight."""
+        for G, m in zip(coef_grads, self._float_masks):
+            if m is not None:
+                G *= m
+
+    def forward(self, X, buffers=None):
+        """Activations of every layer.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        buffers : list of ndarray, optional
+            Preallocated outputs, one per layer, with at least ``n_samples`` rows.
+
+        Returns
+        -------
+        activations : list of ndarray
+            ``[X, A_1, ..., A_L]``; ``A_L`` is the network output.
+        """
+        n = X.shape[0]
+        activations = [X]
+        last = self.n_layers - 1
+        for layer, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
+            if buffers is None:
+                dtype = np.result_type(activations[-1].dtype, W.dtype)
+                Z = np.empty((n, W.shape[1]), dtype=dtype)
+            else:
+                Z = buffers[layer][:n]
+            _dot(activations[-1], W, Z)
+            Z += b
+            act = self.output_activation if layer == last else self.activation
+            act.forward(Z)
+            activations.append(Z)
+        return activations
+
+    def predict(self, X):
+        """Network output for ``X`` without keeping hidden activations."""
+        return self.forward(X)[-1]
+
+    def backpropagate(self, activations, delta_out, buffers=None):
+        """Yield ``(layer, delta)`` from the last layer to the first.
+
+        ``delta`` is the derivative of the quantity whose output derivative is
+        ``delta_out`` w.r.t. the pre-activations of ``layer``.  The caller may
+        read each delta before the next one is produced; with ``buffers`` the
+        hidden deltas are written into them.
+        """
+        delta = delta_out
+        for layer in range(self.n_layers - 1, -1, -1):
+            yield layer, delta
+            if layer == 0:
+                break
+            n = delta.shape[0]
+            W = self.coefs[layer]
+            if buffers is None:
+                prev = np.empty((n, W.shape[0]), dtype=delta.dtype)
+            else:
+                prev = buffers[layer - 1][:n]
+            np.matmul(delta, W.T, out=prev)
+            self.activation.backward(activations[layer], prev)
+            delta = prev
+
+    def loss_gradient(
+        self,
+        X,
+        Y,
+        sample_weight,
+        alpha,
+        coef_grads,
+        intercept_grads,
+        activation_buffers=None,
+        delta_buffers=None,
+    ):
+        """Penalised loss and its gradient, written into the given arrays.
+
+        The loss is ``mean_i L(y_i, f(x_i)) + alpha / 2 * ||W||^2 / sum(w)``,
+        with the mean weighted by ``sample_weight`` (the convention of
+        scikit-learn's MLP). Gradients of pruned weights are zero.
+        """
+        n = X.shape[0]
+        activations = self.forward(X, activation_buffers)
+        output = activations[-1]
+        sw_sum = n if sample_weight is None else float(sample_weight.sum())
+        loss = self.loss.value(Y, output, sample_weight)
+        loss += 0.5 * alpha * sum(float(np.dot(W.ravel(), W.ravel())) for W in self.coefs) / sw_sum
+
+        delta_out = None if delta_buffers is None else delta_buffers[-1][:n]
+        delta_out = self.loss.delta(Y, output, out=delta_out)
+        if sample_weight is not None:
+            delta_out *= sample_weight[:, None]
+        delta_out *= 1.0 / sw_sum
+
+        for layer, delta in self.backpropagate(activations, delta_out, delta_buffers):
+            _dot_tn(activations[layer], delta, coef_grads[layer])
+            np.sum(delta, axis=0, out=intercept_grads[layer])
+            if alpha:
+                axpy(self.coefs[layer], coef_grads[layer], alpha / sw_sum)
+        self.mask_gradients(coef_grads)
+        return loss
+
+
+class FlatParameters:
+    """Weights and biases stored in one contiguous vector.
+
+    ``coefs`` and ``intercepts`` are views into ``vector`` (all weights first,
+    then all biases, the packing of scikit-learn's L-BFGS), so an optimiser can
+    update every parameter with a handful of vectorised operations.
+    """
+
+    def __init__(self, shapes, dtype, source=None):
+        coef_sizes = [a * b for a, b in shapes]
+        bias_sizes = [b for _, b in shapes]
+        self.n_coef = sum(coef_sizes)
+        self.vector = np.zeros(self.n_coef + sum(bias_sizes), dtype=dtype)
+        offsets = np.cumsum([0] + coef_sizes + bias_sizes)
+        L = len(shapes)
+        self.coefs = [
+            self.vector[offsets[i] : offsets[i + 1]].reshape(shapes[i]) for i in range(L)
+        ]
+        self.intercepts = [
+            self.vector[offsets[L + i] : offsets[L + i + 1]] for i in range(L)
+        ]
+        if source is not None:
+            coefs, intercepts = source
+            for dst, src in zip(self.coefs + self.intercepts, coefs + intercepts):
+                dst[...] = src
+
+    @classmethod
+    def from_arrays(cls, coefs, intercepts, dtype):
+        """Copy lists of weight and bias arrays into a new flat vector."""
+        shapes = [W.shape for W in coefs]
+        return cls(shapes, dtype, source=(coefs, intercepts))
+
+    def zeros_like(self):
+        """A new zero :class:`FlatParameters` of the same layout."""
+        return FlatParameters([W.shape for W in self.coefs], self.vector.dtype)

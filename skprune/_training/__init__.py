@@ -1,0 +1,1 @@
+"""Optimisers and training loops that keep pruned weights at exactly zero."""

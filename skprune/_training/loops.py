@@ -1,0 +1,145 @@
+"""Training loops over a :class:`~skprune._core.network.Network`.
+
+Both loops keep every pruned weight at exactly zero: the stochastic loop
+because masked gradients and masked optimiser state give masked updates of
+exactly zero, the L-BFGS loop because it optimises over the unpruned
+parameters only.
+"""
+
+import numpy as np
+import scipy.optimize
+import scipy.sparse as sp
+
+
+class MinibatchTrainer:
+    """Preallocated buffers and the epoch loop of a stochastic solver.
+
+    Parameters
+    ----------
+    network : Network
+        Built over the views of ``params`` (see :class:`FlatParameters`).
+    params : FlatParameters
+        The parameters the optimiser updates in place.
+    batch_size : int
+    """
+
+    def __init__(self, network, params, batch_size):
+        self.network = network
+        self.params = params
+        self.grads = params.zeros_like()
+        self.batch_size = batch_size
+        dtype = params.vector.dtype
+        units = network.layer_units
+        self._activations = [np.empty((batch_size, u), dtype=dtype) for u in units[1:]]
+        self._deltas = [np.empty((batch_size, u), dtype=dtype) for u in units[1:]]
+        self._X = np.empty((batch_size, units[0]), dtype=dtype)
+        self._Y = np.empty((batch_size, units[-1]), dtype=dtype)
+        self._sw = np.empty(batch_size, dtype=dtype)
+
+    def _take(self, array, idx, buffer):
+        if sp.issparse(array):
+            return array[idx]
+        return np.take(array, idx, axis=0, out=buffer[: idx.size])
+
+    def run_epoch(self, X, Y, sample_weight, order, alpha, optimizer):
+        """One pass over the data in mini-batches.
+
+        Parameters
+        ----------
+        X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        Y : ndarray of shape (n_samples, n_outputs), float
+        sample_weight : ndarray of shape (n_samples,) or None
+        order : ndarray of int or None
+            Visit order of the samples (``None``: as stored).
+        alpha : float
+            L2 penalty.
+        optimizer : SGDOptimizer or AdamOptimizer
+
+        Returns
+        -------
+        loss : float
+            Mean over the epoch's batches of the batch losses, weighted by
+            batch size.
+        """
+        n_samples = X.shape[0]
+        net, grads = self.network, self.grads
+        accumulated = 0.0
+        for start in range(0, n_samples, self.batch_size):
+            stop = min(start + self.batch_size, n_samples)
+            if order is None:
+                X_b, Y_b = X[start:stop], Y[start:stop]
+                sw_b = None if sample_weight is None else sample_weight[start:stop]
+            else:
+                idx = order[start:stop]
+                X_b = self._take(X, idx, self._X)
+                Y_b = self._take(Y, idx, self._Y)
+                sw_b = None if sample_weight is None else self._take(sample_weight, idx, self._sw)
+            batch_loss = net.loss_gradient(
+                X_b, Y_b, sw_b, alpha, grads.coefs, grads.intercepts,
+                self._activations, self._deltas,
+            )
+            accumulated += batch_loss * (stop - start)
+            optimizer.step(self.params.vector, grads.vector)
+        return accumulated / n_samples
+
+
+def free_parameter_mask(network, params):
+    """Boolean vector over ``params.vector``: True where a parameter is trainable."""
+    if not network.is_masked:
+        return None
+    keep = np.ones(params.vector.size, dtype=bool)
+    keep[: params.n_coef] = np.concatenate([m.ravel() for m in network.masks])
+    return keep
+
+
+def run_lbfgs(network, params, X, Y, sample_weight, alpha, *, max_iter, max_fun, tol, verbose=False):
+    """Minimise the penalised loss with L-BFGS-B over the unpruned parameters.
+
+    The optimiser works in float64 (as SciPy requires); the network, its
+    weights and every product stay in the parameters' own dtype.
+
+    Returns
+    -------
+    result : scipy.optimize.OptimizeResult
+    """
+    grads = params.zeros_like()
+    free = free_parameter_mask(network, params)
+    vector, gvector = params.vector, grads.vector
+    n = X.shape[0]
+    units = network.layer_units
+    dtype = vector.dtype
+    activation_buffers = [np.empty((n, u), dtype=dtype) for u in units[1:]]
+    delta_buffers = [np.empty((n, u), dtype=dtype) for u in units[1:]]
+
+    def loss_and_grad(x):
+        if free is None:
+            vector[...] = x
+        else:
+            vector[free] = x
+        loss = network.loss_gradient(
+            X, Y, sample_weight, alpha, grads.coefs, grads.intercepts,
+            activation_buffers, delta_buffers,
+        )
+        g = gvector if free is None else gvector[free]
+        return loss, g.astype(np.float64)
+
+    iteration = [0]
+
+    def report(intermediate_result):
+        iteration[0] += 1
+        print("Iteration %d, loss = %.8f" % (iteration[0], intermediate_result.fun))
+
+    x0 = (vector if free is None else vector[free]).astype(np.float64)
+    result = scipy.optimize.minimize(
+        loss_and_grad,
+        x0,
+        method="L-BFGS-B",
+        jac=True,
+        callback=report if verbose else None,
+        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+    )
+    if free is None:
+        vector[...] = result.x
+    else:
+        vector[free] = result.x
+    return result

@@ -1,0 +1,15 @@
+"""scikit-learn's estimator checks over every public estimator."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skprune import PrunableMLPClassifier, PrunableMLPRegressor
+
+ESTIMATORS = [
+    PrunableMLPClassifier(),
+    PrunableMLPRegressor(),
+]
+
+
+@parametrize_with_checks(ESTIMATORS)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
