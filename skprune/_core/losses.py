@@ -50,12 +50,12 @@ def _poisson_value(Y, P, sample_weight=None):
     return _average(per_sample, sample_weight)
 
 
-def _canonical_delta(Y, P, out):
+def _canonical_delta(Y, P, out=None):
     return np.subtract(P, Y, out=out)
 
 
-def _squared_logistic_delta(Y, P, out):
-    np.subtract(P, Y, out=out)
+def _squared_logistic_delta(Y, P, out=None):
+    out = np.subtract(P, Y, out=out)
     out *= P
     out *= 1 - P
     return out
