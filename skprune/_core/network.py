@@ -9,16 +9,19 @@ weight is exactly zero and whose gradient is zeroed so that it stays zero.
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.linalg import get_blas_funcs
 
 from .activations import ACTIVATIONS
 from .losses import OUTPUT_LOSSES
 
 
-def axpy(x, y, a):
-    """``y += a * x`` in place for contiguous arrays of one float dtype."""
-    blas_axpy = get_blas_funcs("axpy", (y,))
-    blas_axpy(x.ravel(), y.ravel(), a=a)
+def axpy(x, y, a, work):
+    """``y += a * x`` in place, using ``work`` (shaped like ``x``) as scratch.
+
+    Plain ufuncs rather than SciPy's BLAS ``axpy``: SciPy may ship its own
+    OpenBLAS, whose threads then compete with NumPy's for the same cores.
+    """
+    np.multiply(x, a, out=work)
+    y += work
 
 
 def _dot(A, W, out):
@@ -65,6 +68,7 @@ class Network:
         self.loss = OUTPUT_LOSSES[output_loss]
         self.output_activation = ACTIVATIONS[self.loss.output_activation]
         self.masks = masks
+        self._scratch = None
         # Float copies of the masks of layers that have pruned weights: multiplying
         # a gradient by a same-dtype array is one vectorised pass.
         self._float_masks = [
@@ -190,7 +194,9 @@ class Network:
             _dot_tn(activations[layer], delta, coef_grads[layer])
             np.sum(delta, axis=0, out=intercept_grads[layer])
             if alpha:
-                axpy(self.coefs[layer], coef_grads[layer], alpha / sw_sum)
+                if self._scratch is None:
+                    self._scratch = [np.empty_like(W) for W in self.coefs]
+                axpy(self.coefs[layer], coef_grads[layer], alpha / sw_sum, self._scratch[layer])
         self.mask_gradients(coef_grads)
         return loss
 

@@ -1,8 +1,8 @@
 """Stochastic optimisers updating one flat parameter vector in place.
 
 The update rules are those of scikit-learn's MLP (SGD with momentum or
-Nesterov momentum, and Adam, Kingma & Ba 2015), written as BLAS ``axpy`` and
-in-place ufuncs on preallocated vectors, so an update allocates nothing.
+Nesterov momentum, and Adam, Kingma & Ba 2015), written as in-place ufuncs on
+preallocated vectors, so an update allocates nothing.
 Masked parameters have zero gradient; with their optimiser state zeroed by
 :meth:`reset_masked`, their update is exactly zero.
 """
@@ -43,6 +43,7 @@ class SGDOptimizer:
         self.nesterov = nesterov
         self.power_t = power_t
         self.velocity = np.zeros(n_params, dtype=dtype)
+        self._work = np.empty(n_params, dtype=dtype)
 
     def reset_masked(self, keep):
         """Zero the state of parameters where ``keep`` is False."""
@@ -50,14 +51,14 @@ class SGDOptimizer:
 
     def step(self, params, grad):
         """``v <- mu v - lr g``; ``params += v`` (or ``mu v - lr g`` for Nesterov)."""
-        v = self.velocity
+        v, work = self.velocity, self._work
         v *= self.momentum
-        axpy(grad, v, -self.learning_rate)
+        axpy(grad, v, -self.learning_rate, work)
         if self.nesterov:
-            axpy(v, params, self.momentum)
-            axpy(grad, params, -self.learning_rate)
+            axpy(v, params, self.momentum, work)
+            axpy(grad, params, -self.learning_rate, work)
         else:
-            axpy(v, params, 1.0)
+            params += v
 
     def iteration_ends(self, time_step):
         """Update the learning rate at the end of an epoch."""
@@ -121,10 +122,11 @@ class AdamOptimizer:
         self.t += 1
         m, v, work = self.m, self.v, self._work
         m *= self.beta_1
-        axpy(grad, m, 1 - self.beta_1)
+        axpy(grad, m, 1 - self.beta_1, work)
         v *= self.beta_2
         np.multiply(grad, grad, out=work)
-        axpy(work, v, 1 - self.beta_2)
+        work *= 1 - self.beta_2
+        v += work
         self.learning_rate = (
             self.learning_rate_init
             * np.sqrt(1 - self.beta_2**self.t)
@@ -133,7 +135,8 @@ class AdamOptimizer:
         np.sqrt(v, out=work)
         work += self.epsilon
         np.divide(m, work, out=work)
-        axpy(work, params, -self.learning_rate)
+        work *= -self.learning_rate
+        params += work
 
     def iteration_ends(self, time_step):
         """Adam keeps its learning rate between epochs."""
