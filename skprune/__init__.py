@@ -1,7 +1,14 @@
 """skprune: prune multi-layer perceptrons the scikit-learn way."""
 
 from .neural_network import PrunableMLPClassifier, PrunableMLPRegressor
+from .pruning import MagnitudePruner, OBDPruner
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["PrunableMLPClassifier", "PrunableMLPRegressor", "__version__"]
+__all__ = [
+    "MagnitudePruner",
+    "OBDPruner",
+    "PrunableMLPClassifier",
+    "PrunableMLPRegressor",
+    "__version__",
+]

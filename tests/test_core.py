@@ -53,7 +53,7 @@ def penalised_loss(net, params, vector, X, Y, sw, alpha):
 
 
 @pytest.mark.parametrize(
-    "activation, output_loss", itertools.product(HIDDEN_ACTIVATIONS, OUTPUT_LOSSES)
+    "activation, output_loss", list(itertools.product(HIDDEN_ACTIVATIONS, OUTPUT_LOSSES))
 )
 @pytest.mark.parametrize("weighted", [False, True])
 def test_gradient_matches_finite_differences(activation, output_loss, weighted):
@@ -206,3 +206,49 @@ def test_activation_derivatives_match_finite_differences():
         delta = np.ones_like(a)
         act.backward(a, delta)
         assert_allclose(delta, act.derivative(a))
+
+
+def lecun_brute_force(net, X, sw):
+    """Equations 6-7 of LeCun et al. (1990), one sample and one unit at a time."""
+    from skprune._core.activations import ACTIVATIONS
+
+    act = ACTIVATIONS[net.activation.name]
+    weights = sw / sw.sum()
+    coef_diag = [np.zeros_like(W) for W in net.coefs]
+    for i in range(len(X)):
+        acts = net.forward(X[i : i + 1])
+        D = net.loss.curvature_diagonal(acts[-1])[0]
+        for layer in range(net.n_layers - 1, -1, -1):
+            a = acts[layer][0]
+            for j in range(a.size):
+                for k in range(D.size):
+                    coef_diag[layer][j, k] += weights[i] * a[j] ** 2 * D[k]
+            if layer:
+                W = net.coefs[layer]
+                fprime = act.derivative(a)
+                D = np.array([
+                    fprime[j] ** 2 * sum(W[j, k] ** 2 * D[k] for k in range(D.size))
+                    for j in range(a.size)
+                ])
+    return coef_diag
+
+
+@pytest.mark.parametrize("activation", ["logistic", "tanh", "relu"])
+@pytest.mark.parametrize("output_loss", sorted(OUTPUT_LOSSES))
+def test_lecun_diagonal_matches_the_scalar_recursion(activation, output_loss):
+    from skprune._core.curvature import lecun_diagonal
+
+    X, Y, coefs, intercepts, sw = make_problem(output_loss, n_samples=4)
+    net, _ = flat_network(coefs, intercepts, activation, output_loss)
+    ours, _ = lecun_diagonal(net, X, sample_weight=sw)
+    for a, b in zip(ours, lecun_brute_force(net, X, sw)):
+        assert_allclose(a, b, rtol=1e-10, atol=1e-14)
+
+
+def test_lecun_diagonal_is_exact_gauss_newton_for_one_hidden_layer_one_output():
+    from skprune._core.curvature import lecun_diagonal
+
+    X, _, coefs, intercepts, sw = make_problem("squared_error_identity", sizes=[3, 6, 1])
+    net, _ = flat_network(coefs, intercepts, "tanh", "squared_error_identity")
+    for a, b in zip(lecun_diagonal(net, X, sw)[0], gauss_newton_diagonal(net, X, sw)[0]):
+        assert_allclose(a, b, rtol=1e-12)

@@ -2,11 +2,19 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skprune import PrunableMLPClassifier, PrunableMLPRegressor
+from skprune import (
+    MagnitudePruner,
+    OBDPruner,
+    PrunableMLPClassifier,
+    PrunableMLPRegressor,
+)
 
 ESTIMATORS = [
     PrunableMLPClassifier(),
     PrunableMLPRegressor(),
+    MagnitudePruner(),
+    OBDPruner(),
+    OBDPruner(PrunableMLPRegressor()),
 ]
 
 

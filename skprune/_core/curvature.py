@@ -115,3 +115,35 @@ def layer_gram_matrices(network, X, sample_weight=None):
     the normal matrices of unit-removal compensation (Castellano et al. 1997).
     """
     return [augmented_gram(A, sample_weight) for A in layer_inputs(network, X)]
+
+
+def lecun_diagonal(network, X, sample_weight=None):
+    """Diagonal second derivatives by the recursion of LeCun, Denker & Solla (1990).
+
+    Second derivatives w.r.t. the pre-activations are propagated backwards
+    as if the Hessian were diagonal at every layer (eq. 7 of the paper, with
+    the Levenberg-Marquardt approximation that drops the ``f''`` terms and
+    keeps every estimate non-negative)::
+
+        D_L = diag of d2L/dz2 at the output,
+        D_l = f'(z_l)^2 * (D_{l+1} @ (W_{l+1}^2)^T),
+
+    and the diagonal for weight ``(j, k)`` of layer ``l`` is
+    ``sum_i w_i A_ij^2 D_ik`` (eq. 6). Unlike :func:`gauss_newton_diagonal`,
+    the cross terms between units of a layer are ignored, so the cost is one
+    backward pass instead of one per output unit.
+    """
+    activations = network.forward(X)
+    output = activations[-1]
+    weights = _normalised_weights(X.shape[0], sample_weight, output.dtype)
+    D = network.loss.curvature_diagonal(output) * weights[:, None]
+    coef_diag, intercept_diag = [None] * network.n_layers, [None] * network.n_layers
+    for layer in range(network.n_layers - 1, -1, -1):
+        A = activations[layer]
+        coef_diag[layer] = _dot_tn(_square(A), D, np.empty_like(network.coefs[layer]))
+        intercept_diag[layer] = D.sum(axis=0)
+        if layer:
+            W = network.coefs[layer]
+            derivative = network.activation.derivative(A)
+            D = (D @ (W * W).T) * derivative * derivative
+    return coef_diag, intercept_diag

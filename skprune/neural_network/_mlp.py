@@ -303,6 +303,10 @@ class PrunableMLPClassifier(ClassifierMixin, _BasePrunableMLP):
     def _decode_targets(self, Y):
         return self._label_binarizer.inverse_transform(Y)
 
+    def _encode_targets(self, y):
+        """Targets as the network sees them: one column per output unit."""
+        return self._label_binarizer.transform(y).reshape(len(y), -1)
+
     def predict(self, X):
         """Predict class labels.
 
@@ -570,6 +574,10 @@ class PrunableMLPRegressor(RegressorMixin, _BasePrunableMLP):
 
     def _decode_targets(self, Y):
         return Y
+
+    def _encode_targets(self, y):
+        """Targets as the network sees them: one column per output unit."""
+        return np.asarray(y).reshape(len(y), -1)
 
     def predict(self, X):
         """Predict using the network.

@@ -1,0 +1,8 @@
+"""Pruners: meta-estimators that train a network and remove what matters least."""
+
+from ._base import BasePruner
+from ._magnitude import MagnitudePruner
+from ._obd import OBDPruner
+from ._schedule import sparsity_schedule
+
+__all__ = ["BasePruner", "MagnitudePruner", "OBDPruner", "sparsity_schedule"]

@@ -1,0 +1,81 @@
+"""Magnitude pruning: remove the weights of smallest absolute value."""
+
+import numpy as np
+from sklearn.utils._param_validation import StrOptions
+
+from ._base import PRUNER_ATTRIBUTES_DOC, PRUNER_PARAMETERS_DOC, BasePruner
+from ._selection import SCOPES, lowest_score_masks, set_masks
+
+
+class MagnitudePruner(BasePruner):
+    __doc__ = (
+        """Prune the connection weights of smallest magnitude ``|w|``.
+
+    The control method of the pruning literature (e.g. Han et al. 2015): no
+    data enter the criterion, only the weights.
+
+    Parameters
+    ----------"""
+        + PRUNER_PARAMETERS_DOC
+        + """    scope : {"global", "layer"}, default="global"
+        Rank all layers' weights together, or prune every layer to
+        ``sparsity``.
+
+    Attributes
+    ----------"""
+        + PRUNER_ATTRIBUTES_DOC
+        + """
+    See Also
+    --------
+    OBDPruner : Second-order saliencies from the Hessian diagonal.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skprune import MagnitudePruner, PrunableMLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> pruner = MagnitudePruner(
+    ...     PrunableMLPClassifier((16,), solver="lbfgs", max_iter=500, random_state=0),
+    ...     sparsity=0.8, n_steps=2, retrain_iter=50).fit(X, y)
+    >>> round(pruner.sparsity_, 2)
+    0.8
+    >>> pruner.score(X, y) > 0.9
+    True
+    """
+    )
+
+    _parameter_constraints: dict = {
+        **BasePruner._parameter_constraints,
+        "scope": [StrOptions(set(SCOPES))],
+    }
+
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        sparsity=0.5,
+        n_steps=1,
+        schedule="cubic",
+        retrain_iter=0,
+        prefit=False,
+        memory=None,
+        random_state=None,
+        verbose=0,
+        scope="global",
+    ):
+        super().__init__(
+            estimator,
+            sparsity=sparsity,
+            n_steps=n_steps,
+            schedule=schedule,
+            retrain_iter=retrain_iter,
+            prefit=prefit,
+            memory=memory,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        self.scope = scope
+
+    def _prune(self, model, data, sparsity, random_state):
+        scores = [np.abs(W) for W in model.coefs_]
+        set_masks(model, lowest_score_masks(scores, model.masks_, sparsity, self.scope))

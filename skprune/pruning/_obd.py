@@ -1,0 +1,113 @@
+"""Optimal Brain Damage (LeCun, Denker & Solla 1990)."""
+
+from numbers import Integral
+
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from .._core.curvature import fisher_diagonal, gauss_newton_diagonal, lecun_diagonal
+from ._base import PRUNER_ATTRIBUTES_DOC, PRUNER_PARAMETERS_DOC, BasePruner
+from ._selection import SCOPES, lowest_score_masks, set_masks
+
+
+class OBDPruner(BasePruner):
+    __doc__ = (
+        """Prune the weights of least saliency ``s_k = h_kk w_k^2 / 2`` (OBD).
+
+    Optimal Brain Damage (LeCun, Denker & Solla 1990) estimates the increase
+    of the training loss caused by deleting weight ``k`` from a second-order
+    Taylor expansion at a minimum (gradient ~ 0), keeping only the diagonal
+    ``h_kk`` of the Hessian.
+
+    Parameters
+    ----------"""
+        + PRUNER_PARAMETERS_DOC
+        + """    hessian : {"gauss-newton", "lecun", "fisher"}, default="gauss-newton"
+        The Hessian diagonal. "gauss-newton": the exact diagonal of the
+        Gauss-Newton matrix, one back-propagation per output unit.
+        "lecun": the paper's recursion, which propagates second derivatives
+        backwards as if every layer's Hessian were diagonal (one
+        back-propagation). "fisher": the diagonal of the empirical Fisher
+        matrix, the mean of squared per-sample gradients.
+
+    scope : {"global", "layer"}, default="global"
+        Rank all layers' weights together, or prune every layer to
+        ``sparsity``.
+
+    n_hessian_samples : int, default=None
+        Estimate the diagonal on at most this many training samples, drawn
+        at random in each round; None uses them all.
+
+    Attributes
+    ----------"""
+        + PRUNER_ATTRIBUTES_DOC
+        + """
+    See Also
+    --------
+    MagnitudePruner : The first-order control.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skprune import OBDPruner, PrunableMLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> pruner = OBDPruner(
+    ...     PrunableMLPClassifier((16,), solver="lbfgs", max_iter=500, random_state=0),
+    ...     sparsity=0.8, n_steps=2, retrain_iter=50).fit(X, y)
+    >>> pruner.history_["step"], [round(s, 2) for s in pruner.history_["sparsity"]]
+    ([0, 1, 2], [0.0, 0.7, 0.8])
+    >>> pruner.score(X, y) > 0.9
+    True
+    """
+    )
+
+    _parameter_constraints: dict = {
+        **BasePruner._parameter_constraints,
+        "hessian": [StrOptions({"gauss-newton", "lecun", "fisher"})],
+        "scope": [StrOptions(set(SCOPES))],
+        "n_hessian_samples": [Interval(Integral, 1, None, closed="left"), None],
+    }
+
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        sparsity=0.5,
+        n_steps=1,
+        schedule="cubic",
+        retrain_iter=0,
+        prefit=False,
+        memory=None,
+        random_state=None,
+        verbose=0,
+        hessian="gauss-newton",
+        scope="global",
+        n_hessian_samples=None,
+    ):
+        super().__init__(
+            estimator,
+            sparsity=sparsity,
+            n_steps=n_steps,
+            schedule=schedule,
+            retrain_iter=retrain_iter,
+            prefit=prefit,
+            memory=memory,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        self.hessian = hessian
+        self.scope = scope
+        self.n_hessian_samples = n_hessian_samples
+
+    def hessian_diagonal(self, model, data):
+        """Diagonal of the chosen Hessian approximation, per weight matrix."""
+        network = model._network(model.masks_)
+        if self.hessian == "fisher":
+            return fisher_diagonal(network, data.X, data.Y, data.sample_weight)[0]
+        diagonal = gauss_newton_diagonal if self.hessian == "gauss-newton" else lecun_diagonal
+        return diagonal(network, data.X, data.sample_weight)[0]
+
+    def _prune(self, model, data, sparsity, random_state):
+        data = data.subsample(self.n_hessian_samples, random_state)
+        diagonals = self.hessian_diagonal(model, data)
+        saliencies = [0.5 * h * W * W for h, W in zip(diagonals, model.coefs_)]
+        set_masks(model, lowest_score_masks(saliencies, model.masks_, sparsity, self.scope))
