@@ -334,3 +334,20 @@ def test_partial_fit_contract(iris):
         est.partial_fit(X, y, classes=[0, 1, 2, 3])
     with pytest.raises(ValueError, match="early_stopping"):
         PrunableMLPClassifier(early_stopping=True).partial_fit(X, y, classes=[0, 1, 2])
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_each_warm_start_fit_runs_its_own_stopping_rule(digits, early_stopping):
+    X, y = digits
+    est = PrunableMLPClassifier(hidden_layer_sizes=(16,), max_iter=300, tol=1e-2,
+                                early_stopping=early_stopping, random_state=0).fit(X, y)
+    assert est.n_iter_ < 300  # converged
+    est.set_params(warm_start=True, max_iter=8, n_iter_no_change=20).fit(X, y)
+    assert est.n_iter_ == 8
+
+
+def test_warm_start_may_switch_solver(iris):
+    X, y = iris
+    est = PrunableMLPClassifier(hidden_layer_sizes=(6,), solver="lbfgs", random_state=0).fit(X, y)
+    est.set_params(warm_start=True, solver="adam", max_iter=3).fit(X, y)
+    assert len(est.loss_curve_) == 3

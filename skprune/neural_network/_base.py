@@ -355,6 +355,23 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True")
         early_stopping = self.early_stopping
+        if getattr(self, "loss_curve_", None) is None:  # e.g. a warm start after lbfgs
+            self.loss_curve_ = []
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+            self.best_loss_ = np.inf
+            self._no_improvement_count = 0
+        if not incremental:
+            # Every call to fit runs its own stopping rule. Carried over from a
+            # previous fit (scikit-learn's behaviour), a warm start after the
+            # weights changed -- by pruning, say -- would stop after one epoch.
+            self._no_improvement_count = 0
+            if early_stopping:
+                self.best_validation_score_ = -np.inf
+                if self.validation_scores_ is None:
+                    self.validation_scores_ = []
+            else:
+                self.best_loss_ = np.inf
         if early_stopping:
             stratify = Y if is_classifier(self) and self.n_outputs_ == 1 else None
             arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]

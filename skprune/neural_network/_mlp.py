@@ -58,7 +58,10 @@ _COMMON_PARAMETERS_DOC = """
         Print the loss of every epoch.
 
     warm_start : bool, default=False
-        Start from the previous solution, keeping its masks.
+        Start from the previous solution, keeping its masks. Unlike
+        scikit-learn's MLP, each call to ``fit`` starts its own stopping rule
+        (no-improvement count, best loss or validation score), so a warm start
+        after pruning trains instead of stopping at once.
 
     momentum : float, default=0.9
         Momentum of ``solver='sgd'``.
