@@ -297,16 +297,28 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         return PruningData(X, Y, sample_weight)
 
     def _retrain(self, model, X, y, sample_weight):
-        """``retrain_iter`` epochs (iterations for lbfgs) with the masks fixed."""
-        params = model.get_params()
-        model.set_params(warm_start=True, max_iter=self.retrain_iter)
-        try:
-            with warnings.catch_warnings():
-                # A fixed retraining budget is not expected to converge.
-                warnings.simplefilter("ignore", ConvergenceWarning)
+        """``retrain_iter`` epochs (iterations for lbfgs) with the masks fixed.
+
+        The stochastic solvers continue with the optimiser state of the
+        previous training (``partial_fit`` epochs): a fresh Adam takes steps of
+        the full learning rate on every weight at first, which undoes much of
+        what the network had learnt (on Digits at 95% sparsity, 0.92 against
+        0.94 accuracy). lbfgs, and early stopping, retrain by a warm-started
+        ``fit`` limited to ``retrain_iter`` iterations.
+        """
+        with warnings.catch_warnings():
+            # A fixed retraining budget is not expected to converge.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            if model.solver in ("sgd", "adam") and not model.early_stopping:
+                for _ in range(self.retrain_iter):
+                    model.partial_fit(X, y, sample_weight=sample_weight)
+                return
+            params = model.get_params()
+            model.set_params(warm_start=True, max_iter=self.retrain_iter)
+            try:
                 model.fit(X, y, sample_weight=sample_weight)
-        finally:
-            model.set_params(warm_start=params["warm_start"], max_iter=params["max_iter"])
+            finally:
+                model.set_params(warm_start=params["warm_start"], max_iter=params["max_iter"])
 
     def _record(self, history, step, model, data, X, y, sample_weight, start):
         network = model._network()
