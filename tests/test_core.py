@@ -154,6 +154,9 @@ def test_gauss_newton_diagonal_matches_explicit_jacobians(activation, output_los
     coef_diag, intercept_diag = gauss_newton_diagonal(net, X, sample_weight=sw)
     ours = np.concatenate([d.ravel() for d in coef_diag + intercept_diag])
     assert_allclose(ours, np.diag(G), rtol=1e-5, atol=1e-9)
+    # processing the samples in blocks (here, one by one) changes nothing
+    blocked = gauss_newton_diagonal(net, X, sample_weight=sw, max_block_size=1)
+    assert_allclose(np.concatenate([d.ravel() for d in blocked[0] + blocked[1]]), ours, rtol=1e-12)
 
 
 @pytest.mark.parametrize("output_loss", sorted(OUTPUT_LOSSES))

@@ -29,7 +29,7 @@ def layer_inputs(network, X):
     return network.forward(X)[:-1]
 
 
-def gauss_newton_diagonal(network, X, sample_weight=None):
+def gauss_newton_diagonal(network, X, sample_weight=None, max_block_size=2**22):
     """Exact diagonal of the Gauss-Newton matrix ``sum_i w_i J_i^T H_i J_i``.
 
     ``J_i`` is the Jacobian of the output pre-activations w.r.t. the parameters
@@ -37,31 +37,49 @@ def gauss_newton_diagonal(network, X, sample_weight=None):
     Denker & Solla 1990 use its diagonal; Hassibi & Stork 1993 the full matrix).
     Column ``o`` of ``F_i`` back-propagated through the network gives the
     directions ``delta^(o)``; the diagonal for weight ``(j, k)`` of layer ``l``
-    is then ``sum_i w_i A_ij^2 sum_o (delta^(o)_ik)^2`` -- one matrix product per
-    layer and output unit.
+    is then ``sum_i w_i A_ij^2 sum_o (delta^(o)_ik)^2``. All output directions
+    are back-propagated together as one stacked product per layer, and the sum
+    over ``o`` is taken before the product with ``A^2``, so the cost is about
+    ``n_outputs`` backward passes of the (narrower) upper layers plus one
+    product per layer.
+
+    Parameters
+    ----------
+    network : Network
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+    sample_weight : ndarray of shape (n_samples,), default=None
+    max_block_size : int, default=2**22
+        Samples are processed in blocks so that the stacked directions hold at
+        most about this many numbers.
 
     Returns
     -------
     coef_diagonals : list of ndarray shaped like the weights
     intercept_diagonals : list of ndarray shaped like the biases
     """
-    activations = network.forward(X)
-    output = activations[-1]
-    dtype = output.dtype
-    weights = _normalised_weights(X.shape[0], sample_weight, dtype)
-    factor = network.loss.hessian_factor(output) * np.sqrt(weights)[:, None, None]
-    squared_inputs = [_square(A) for A in activations[:-1]]
-
+    n_samples = X.shape[0]
+    weights = _normalised_weights(n_samples, sample_weight, network.coefs[0].dtype)
+    n_outputs = network.layer_units[-1]
+    block = max(1, max_block_size // (n_outputs * max(network.layer_units)))
     coef_diag = [np.zeros_like(W) for W in network.coefs]
     intercept_diag = [np.zeros_like(b) for b in network.intercepts]
-    for o in range(factor.shape[2]):
-        direction = np.ascontiguousarray(factor[:, :, o])
-        for layer, delta in network.backpropagate(activations, direction):
-            delta_sq = delta * delta
+    for start in range(0, n_samples, block):
+        rows = slice(start, min(start + block, n_samples))
+        activations = network.forward(X[rows])
+        factor = network.loss.hessian_factor(activations[-1])
+        factor *= np.sqrt(weights[rows])[:, None, None]
+        # directions[i, o, :] = column o of F_i, back-propagated layer by layer
+        directions = factor.transpose(0, 2, 1)
+        for layer in range(network.n_layers - 1, -1, -1):
+            squared_sum = np.einsum("iok,iok->ik", directions, directions)
             coef_diag[layer] += _dot_tn(
-                squared_inputs[layer], delta_sq, np.empty_like(coef_diag[layer])
+                _square(activations[layer]), squared_sum, np.empty_like(coef_diag[layer])
             )
-            intercept_diag[layer] += delta_sq.sum(axis=0)
+            intercept_diag[layer] += squared_sum.sum(axis=0)
+            if layer:
+                directions = directions @ network.coefs[layer].T
+                derivative = network.activation.derivative(activations[layer])
+                directions *= derivative[:, None, :]
     return coef_diag, intercept_diag
 
 
