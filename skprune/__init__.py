@@ -1,13 +1,14 @@
 """skprune: prune multi-layer perceptrons the scikit-learn way."""
 
 from .neural_network import PrunableMLPClassifier, PrunableMLPRegressor
-from .pruning import MagnitudePruner, OBDPruner
+from .pruning import MagnitudePruner, OBDPruner, OBSPruner
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "MagnitudePruner",
     "OBDPruner",
+    "OBSPruner",
     "PrunableMLPClassifier",
     "PrunableMLPRegressor",
     "__version__",

@@ -255,3 +255,34 @@ def test_lecun_diagonal_is_exact_gauss_newton_for_one_hidden_layer_one_output():
     net, _ = flat_network(coefs, intercepts, "tanh", "squared_error_identity")
     for a, b in zip(lecun_diagonal(net, X, sw)[0], gauss_newton_diagonal(net, X, sw)[0]):
         assert_allclose(a, b, rtol=1e-12)
+
+
+@pytest.mark.parametrize("output_loss", ["log_loss_softmax", "squared_error_logistic", "squared_error_identity"])
+def test_gauss_newton_matrix_matches_explicit_jacobians(output_loss):
+    from skprune._core.curvature import gauss_newton_matrix
+
+    X, Y, coefs, intercepts, sw = make_problem(output_loss, n_samples=5)
+    net, params = flat_network(coefs, intercepts, "tanh", output_loss)
+
+    def outputs(theta, identity_output):
+        saved = params.vector.copy()
+        params.vector[...] = theta
+        name = "squared_error_identity" if identity_output else output_loss
+        out = Network(params.coefs, params.intercepts, "tanh", name).predict(X)
+        params.vector[...] = saved
+        return out.copy()
+
+    theta = params.vector.copy()
+    weights = sw / sw.sum()
+    if output_loss.startswith("squared_error"):
+        J = numeric_jacobian(lambda t: outputs(t, False), theta)
+        G = np.einsum("i,iko,ikp->op", weights, J, J)
+    else:
+        J = numeric_jacobian(lambda t: outputs(t, True), theta)
+        z = outputs(theta, True)
+        H = np.stack([numeric_output_hessian(net.loss, z[i], Y[i]) for i in range(len(X))])
+        G = np.einsum("i,iko,ikl,ilp->op", weights, J, H, J)
+    assert_allclose(gauss_newton_matrix(net, X, sw), G, rtol=1e-5, atol=1e-9)
+    free = np.random.RandomState(0).uniform(size=theta.size) < 0.6
+    blocked = gauss_newton_matrix(net, X, sw, free=free, max_block_size=1)
+    assert_allclose(blocked, G[np.ix_(free, free)], rtol=1e-5, atol=1e-9)

@@ -5,6 +5,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from skprune import (
     MagnitudePruner,
     OBDPruner,
+    OBSPruner,
     PrunableMLPClassifier,
     PrunableMLPRegressor,
 )
@@ -15,6 +16,8 @@ ESTIMATORS = [
     MagnitudePruner(),
     OBDPruner(),
     OBDPruner(PrunableMLPRegressor()),
+    OBSPruner(),
+    OBSPruner(PrunableMLPRegressor(), method="layerwise"),
 ]
 
 

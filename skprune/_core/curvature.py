@@ -165,3 +165,57 @@ def lecun_diagonal(network, X, sample_weight=None):
             derivative = network.activation.derivative(A)
             D = (D @ (W * W).T) * derivative * derivative
     return coef_diag, intercept_diag
+
+
+def gauss_newton_matrix(network, X, sample_weight=None, free=None, max_block_size=2**24):
+    """The Gauss-Newton matrix ``sum_i w_i J_i^T H_i J_i`` over all parameters.
+
+    Parameters are ordered as in :class:`~skprune._core.network.FlatParameters`
+    (every weight matrix row by row, then every bias vector). For each sample
+    and output direction ``o`` (a column of ``H_i``'s factor) the row
+    ``F_i[:, o]^T J_i`` of the stacked Jacobian is the outer product of the
+    layer input with the back-propagated direction; the matrix is then
+    ``G^T G`` accumulated over blocks of samples -- one product per block.
+
+    Parameters
+    ----------
+    network : Network
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+    sample_weight : ndarray of shape (n_samples,), default=None
+    free : bool ndarray of shape (n_params,), default=None
+        Restrict the matrix to these parameters (e.g. the unpruned ones).
+    max_block_size : int, default=2**24
+        Bound on the numbers held by one block of Jacobian rows.
+
+    Returns
+    -------
+    H : ndarray of shape (n_free, n_free), float64
+    """
+    n_samples = X.shape[0]
+    weights = _normalised_weights(n_samples, sample_weight, np.float64)
+    n_params = sum(W.size + b.size for W, b in zip(network.coefs, network.intercepts))
+    columns = np.arange(n_params) if free is None else np.flatnonzero(free)
+    n_outputs = network.layer_units[-1]
+    block = max(1, max_block_size // (n_outputs * n_params))
+    H = np.zeros((columns.size, columns.size))
+    for start in range(0, n_samples, block):
+        rows = slice(start, min(start + block, n_samples))
+        activations = network.forward(X[rows])
+        factor = network.loss.hessian_factor(activations[-1]).astype(np.float64)
+        factor *= np.sqrt(weights[rows])[:, None, None]
+        directions = factor.transpose(0, 2, 1)  # (n, n_outputs, units)
+        coef_rows, bias_rows = [None] * network.n_layers, [None] * network.n_layers
+        for layer in range(network.n_layers - 1, -1, -1):
+            A = activations[layer]
+            A = (A.toarray() if sp.issparse(A) else A).astype(np.float64)
+            coef_rows[layer] = np.einsum("ij,iok->iojk", A, directions).reshape(
+                A.shape[0] * n_outputs, -1
+            )
+            bias_rows[layer] = directions.reshape(A.shape[0] * n_outputs, -1)
+            if layer:
+                directions = directions @ network.coefs[layer].T.astype(np.float64)
+                derivative = network.activation.derivative(activations[layer])
+                directions *= derivative[:, None, :]
+        G = np.hstack(coef_rows + bias_rows)[:, columns]
+        H += G.T @ G
+    return H

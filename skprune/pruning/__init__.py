@@ -3,6 +3,7 @@
 from ._base import BasePruner
 from ._magnitude import MagnitudePruner
 from ._obd import OBDPruner
+from ._obs import OBSPruner
 from ._schedule import sparsity_schedule
 
-__all__ = ["BasePruner", "MagnitudePruner", "OBDPruner", "sparsity_schedule"]
+__all__ = ["BasePruner", "MagnitudePruner", "OBDPruner", "OBSPruner", "sparsity_schedule"]

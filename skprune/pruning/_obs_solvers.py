@@ -1,0 +1,269 @@
+"""Optimal Brain Surgeon solvers on a given quadratic model.
+
+All solvers minimise, one removal at a time or block by block, the increase of
+a quadratic model ``(w' - w)^T H (w' - w) / 2`` under the constraint that the
+removed weights are zero. For a single removal of ``q`` (Hassibi & Stork 1993,
+eqs. 4-5)::
+
+    L_q = w_q^2 / (2 [H^-1]_qq),      dw = -(w_q / [H^-1]_qq) H^-1 e_q,
+
+and dropping ``q`` from the problem is the rank-one downdate
+``H^-1 <- H^-1 - H^-1 e_q e_q^T H^-1 / [H^-1]_qq``, after which row and column
+``q`` are zero, so later steps leave ``w_q`` at zero.
+
+Everything here works on float64 NumPy arrays and knows nothing of networks.
+"""
+
+import warnings
+
+import numpy as np
+from scipy.linalg import LinAlgError, get_blas_funcs, lapack
+
+_TINY = 1e-300
+
+
+def damped_inverse(H, damping):
+    """``(H + lambda I)^-1`` by Cholesky, with ``lambda = damping * mean(diag H)``.
+
+    If the damped matrix is not positive definite (a singular ``H`` with
+    ``damping=0``, or rounding), ``lambda`` grows tenfold until it is, with a
+    warning.
+
+    Returns
+    -------
+    H_inv : ndarray of shape H.shape
+    lambda_ : float
+        The damping actually added to the diagonal.
+    """
+    scale = float(np.mean(np.diag(H))) if H.size else 1.0
+    scale = scale if np.isfinite(scale) and scale > 0 else 1.0
+    lam = damping * scale
+    for _ in range(20):
+        factor, info = lapack.dpotrf(H + lam * np.eye(len(H)), lower=0, clean=0)
+        if info == 0:
+            inverse, info = lapack.dpotri(factor, lower=0)
+            if info == 0:
+                upper = np.triu(inverse)
+                H_inv = upper + np.triu(inverse, 1).T
+                if np.isfinite(H_inv).all():
+                    if lam > damping * scale:
+                        warnings.warn(
+                            f"The Hessian is singular; damping was raised to "
+                            f"{lam / scale:.3g} x its mean diagonal.",
+                            UserWarning,
+                            stacklevel=3,
+                        )
+                    return H_inv, lam
+        lam = max(10 * lam, 1e-10 * scale)
+    raise LinAlgError("The Hessian could not be regularised into a positive definite matrix.")
+
+
+def _downdate(H_inv, w, q, ger):
+    """Remove parameter ``q``: OBS update of ``w`` and rank-one downdate, in place.
+
+    ``H_inv`` is C-contiguous and symmetric, so its transpose is a Fortran
+    array that BLAS ``ger`` updates in place (ten times faster than
+    ``np.outer`` and a subtraction).
+    """
+    u = H_inv[:, q].copy()
+    d = max(u[q], _TINY)
+    w -= (w[q] / d) * u
+    w[q] = 0.0
+    ger(-1.0 / d, u, u, a=H_inv.T, overwrite_a=True)
+    H_inv[q, :] = 0.0
+    H_inv[:, q] = 0.0
+
+
+def obs_greedy(H_inv, w, candidates, n_remove, forced=(), quota=None, groups=None):
+    """Greedy Optimal Brain Surgeon, one weight at a time.
+
+    Parameters
+    ----------
+    H_inv : ndarray of shape (P, P)
+        Inverse (damped) Hessian; overwritten by the downdates.
+    w : ndarray of shape (P,)
+        Parameters at the minimum of the quadratic model; overwritten.
+    candidates : bool ndarray of shape (P,)
+        Parameters that may be removed (biases, for instance, may not).
+    n_remove : int
+        Number of removals after the forced ones.
+    forced : sequence of int
+        Parameters removed first, whatever their saliency (already pruned).
+    quota : ndarray of int, optional
+        With ``groups``, the number of removals allowed in each group.
+    groups : ndarray of int of shape (P,), optional
+        Group (layer) of each parameter.
+
+    Returns
+    -------
+    removed : list of int
+        The greedily removed parameters, in order.
+    costs : list of float
+        Their predicted loss increases ``L_q``.
+    """
+    if not H_inv.flags.c_contiguous:
+        raise ValueError("H_inv must be C-contiguous.")
+    ger = get_blas_funcs("ger", (H_inv,))
+    candidates = candidates.copy()
+    for q in forced:
+        _downdate(H_inv, w, q, ger)
+        candidates[q] = False
+    quota = None if quota is None else np.array(quota)
+    removed, costs = [], []
+    for _ in range(n_remove):
+        saliency = w * w / (2.0 * np.maximum(np.diagonal(H_inv), _TINY))
+        saliency[~candidates] = np.inf
+        q = int(np.argmin(saliency))
+        if not np.isfinite(saliency[q]):
+            break
+        _downdate(H_inv, w, q, ger)
+        candidates[q] = False
+        removed.append(q)
+        costs.append(float(saliency[q]))
+        if quota is not None:
+            g = groups[q]
+            quota[g] -= 1
+            if quota[g] <= 0:
+                candidates[groups == g] = False
+    return removed, costs
+
+
+def saliency_counts(H_inv, W, prunable, masks, total):
+    """Removals per column: where the ``total`` lowest OBS saliencies lie.
+
+    The saliencies ``w^2 / (2 [H^-1]_qq)`` of the whole layer, before any
+    removal, decide how the layer's budget is shared between its output units;
+    already pruned weights always count.
+    """
+    saliency = W * W / (2.0 * np.maximum(np.diag(H_inv), _TINY))[:, None]
+    saliency[~prunable] = np.inf
+    saliency[~masks & prunable[:, None]] = -np.inf
+    order = np.argsort(saliency, axis=None, kind="stable")[:total]
+    return np.bincount(np.unravel_index(order, W.shape)[1], minlength=W.shape[1])
+
+
+def obs_layer_exact(H_inv, W, prunable, masks, counts, max_block=2**23):
+    """Exact greedy OBS on every column of a layer (Frantar & Alistarh 2022, OBC).
+
+    Each output column ``j`` of ``W`` is an independent OBS problem on the
+    shared Hessian; columns are processed in batches with their own downdated
+    copies of ``H_inv``, every removal vectorised over the batch.
+
+    Parameters
+    ----------
+    H_inv : ndarray of shape (d, d)
+    W : ndarray of shape (d, n_columns)
+        Starting weights (the least-squares solution); overwritten.
+    prunable : bool ndarray of shape (d,)
+        Rows that may be removed (the bias row may not).
+    masks : bool ndarray of shape (d, n_columns)
+        False for weights already pruned: removed first.
+    counts : ndarray of int of shape (n_columns,)
+        Total removals per column (already pruned included).
+
+    Returns
+    -------
+    new_masks : bool ndarray of shape (d, n_columns)
+    """
+    d, n_columns = W.shape
+    new_masks = masks.copy()
+    batch = max(1, int(max_block // (d * d)))
+    for start in range(0, n_columns, batch):
+        cols = np.arange(start, min(start + batch, n_columns))
+        c = cols.size
+        Hb = np.broadcast_to(H_inv, (c, d, d)).copy()
+        wb = W[:, cols].T.copy()
+        kept = masks[:, cols].T.copy()
+        candidates = kept & prunable[None, :]
+        forced = ~kept & prunable[None, :]
+        todo = counts[cols].copy()
+        rows = np.arange(c)
+        while np.any(todo > 0):
+            active = todo > 0
+            diag = np.maximum(np.diagonal(Hb, axis1=1, axis2=2), _TINY)
+            saliency = wb * wb / (2.0 * diag)
+            saliency[~candidates] = np.inf
+            saliency[forced] = -np.inf  # already pruned: removed first
+            q = np.argmin(saliency, axis=1)
+            ok = active & np.isfinite(saliency[rows, q]) | (active & forced[rows, q])
+            u = Hb[rows, :, q] * ok[:, None]
+            dq = np.maximum(Hb[rows, q, q], _TINY)
+            wb -= (wb[rows, q] / dq)[:, None] * u
+            Hb -= u[:, :, None] * (u / dq[:, None])[:, None, :]
+            sel = rows[ok]
+            wb[sel, q[ok]] = 0.0
+            Hb[sel, q[ok], :] = 0.0
+            Hb[sel, :, q[ok]] = 0.0
+            candidates[sel, q[ok]] = False
+            forced[sel, q[ok]] = False
+            kept[sel, q[ok]] = False
+            todo[active] -= 1
+            todo[active & ~ok] = 0  # nothing left to remove in that column
+        W[:, cols] = wb.T
+        new_masks[:, cols] = kept.T
+    return new_masks
+
+
+def obs_layer_blockwise(H_inv, W, prunable, masks, n_total, block_size=128):
+    """Blockwise OBS with a fixed input order (Frantar & Alistarh 2023, SparseGPT).
+
+    Inputs (rows of ``W``) are visited in order; the error of pruning row
+    ``i`` is compensated on the rows after it only, through the upper
+    Cholesky factor ``U`` of ``H^-1`` (``H^-1 = U^T U``), whose row ``i`` is
+    the OBS update of the problem restricted to rows ``i..d-1``. The mask is
+    chosen block by block by the saliency ``w^2 / U_ii^2`` (the share of the
+    block in the target is its share of the prunable weights), and the
+    updates of the rows after a block are applied lazily, as one product.
+    Cost: one Cholesky factorisation and ``O(d^2 n_columns)``. Put the bias
+    row last, so that it absorbs what the inputs could not.
+
+    Parameters
+    ----------
+    H_inv : ndarray of shape (d, d)
+    W : ndarray of shape (d, n_columns)
+        Overwritten.
+    prunable : bool ndarray of shape (d,)
+    masks : bool ndarray of shape (d, n_columns)
+        False for weights already pruned (kept at zero).
+    n_total : int
+        Pruned weights wanted in the layer, already pruned included.
+
+    Returns
+    -------
+    new_masks : bool ndarray of shape (d, n_columns)
+    """
+    d = W.shape[0]
+    U, info = lapack.dpotrf(H_inv, lower=0, clean=1)
+    if info != 0:
+        raise LinAlgError("H^-1 is not positive definite.")
+    new_masks = masks.copy()
+    free = masks & prunable[:, None]
+    n_new = max(0, n_total - int(np.count_nonzero(~masks & prunable[:, None])))
+    cumulative_free = np.cumsum(free.sum(axis=1))
+    total_free = max(int(cumulative_free[-1]), 1)
+    chosen = 0
+    for i1 in range(0, d, block_size):
+        i2 = min(i1 + block_size, d)
+        W1 = W[i1:i2].copy()
+        U1 = U[i1:i2, i1:i2]
+        # how many new removals this block gets (cumulative rounding keeps the total exact)
+        target = int(np.floor(n_new * cumulative_free[i2 - 1] / total_free + 0.5))
+        n_block = target - chosen
+        chosen = target
+        score = W1 * W1 / (np.diag(U1)[:, None] ** 2)
+        score[~free[i1:i2]] = np.inf
+        prune = ~masks[i1:i2] & prunable[i1:i2, None]
+        if n_block > 0:
+            flat = np.argsort(score, axis=None, kind="stable")[:n_block]
+            prune.flat[flat] = True
+        errors = np.zeros_like(W1)
+        for i in range(i2 - i1):
+            w = W1[i]
+            err = np.where(prune[i], w, 0.0) / U1[i, i]
+            W1[i:] -= np.outer(U1[i, i:], err)
+            W1[i, prune[i]] = 0.0
+            errors[i] = err
+        W[i1:i2] = W1
+        W[i2:] -= U[i1:i2, i2:].T @ errors
+        new_masks[i1:i2] &= ~prune
+    return new_masks
