@@ -109,19 +109,41 @@ def fisher_diagonal(network, X, Y, sample_weight=None):
     return coef_diag[::-1], intercept_diag[::-1]
 
 
-def augmented_gram(A, sample_weight=None):
-    """``[A, 1]^T diag(w) [A, 1]`` in float64, the bias column last."""
-    n = A.shape[0]
-    w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, float)
-    A = A.toarray() if sp.issparse(A) else A
-    A64 = np.asarray(A, dtype=np.float64)
-    Aw = A64 * w[:, None]
-    fan_in = A64.shape[1]
+def augmented_normal_equations(A, Z=None, sample_weight=None):
+    """Normal equations of the least-squares fit of ``Z`` on ``[A, 1]``.
+
+    Returns ``[A, 1]^T D [A, 1]`` and (when ``Z`` is given) ``[A, 1]^T D Z``,
+    ``D = diag(w) / sum(w)``, in float64 with the bias row and column last.
+    The products run in ``A``'s own dtype (BLAS speed for float32 networks);
+    only the small results are promoted.
+    """
+    A = A.toarray() if sp.issparse(A) else np.asarray(A)
+    n, fan_in = A.shape
+    if sample_weight is None:
+        w = None
+        Aw, total = A, float(n)
+    else:
+        w = np.asarray(sample_weight, dtype=A.dtype)
+        Aw, total = A * w[:, None], float(w.sum())
     gram = np.empty((fan_in + 1, fan_in + 1))
-    gram[:fan_in, :fan_in] = Aw.T @ A64
+    gram[:fan_in, :fan_in] = Aw.T @ A
     gram[:fan_in, fan_in] = gram[fan_in, :fan_in] = Aw.sum(axis=0)
-    gram[fan_in, fan_in] = w.sum()
-    return gram
+    gram[fan_in, fan_in] = total
+    gram /= total
+    if Z is None:
+        return gram
+    cross = np.empty((fan_in + 1, Z.shape[1]))
+    Z = np.asarray(Z, dtype=A.dtype)
+    cross[:fan_in] = Aw.T @ Z
+    cross[fan_in] = Z.sum(axis=0) if w is None else w @ Z
+    cross /= total
+    return gram, cross
+
+
+def augmented_gram(A, sample_weight=None):
+    """``[A, 1]^T diag(w) [A, 1]`` in float64, the bias column last (not normalised)."""
+    total = A.shape[0] if sample_weight is None else float(np.sum(sample_weight))
+    return augmented_normal_equations(A, None, sample_weight) * total
 
 
 def layer_gram_matrices(network, X, sample_weight=None):
