@@ -5,7 +5,8 @@ Quick start: train, prune and compare on Digits
 Trains :class:`skprune.PrunableMLPClassifier` on scikit-learn's Digits data
 beside scikit-learn's own :class:`~sklearn.neural_network.MLPClassifier` with
 the same parameters, then removes 90% of the dense network's connection weights
-with each pruner (four prune -> retrain rounds), and prints held-out accuracy,
+with each pruner (four prune -> retrain rounds, and OBS also in one shot
+without retraining), and prints held-out accuracy,
 the number of remaining weights and the time of each step.
 """
 
@@ -17,7 +18,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 
-from skprune import MagnitudePruner, OBDPruner, PrunableMLPClassifier
+from skprune import MagnitudePruner, OBDPruner, OBSPruner, PrunableMLPClassifier
 
 
 def timed_fit(model, X, y):
@@ -49,6 +50,8 @@ def main():
     for name, pruner in [
         ("MagnitudePruner, 90%", MagnitudePruner(dense, **rounds)),
         ("OBDPruner (Gauss-Newton), 90%", OBDPruner(dense, **rounds)),
+        ("OBSPruner (layer-wise), 90%", OBSPruner(dense, **rounds)),
+        ("OBSPruner, one-shot 90%", OBSPruner(dense, sparsity=0.9, prefit=True)),
     ]:
         rows.append((name, *timed_fit(pruner, X_train, y_train)))
 

@@ -92,7 +92,7 @@ def test_layer_solvers_remove_a_duplicated_input_without_changing_the_output():
     masks = np.ones((7, 4), bool)
     out = A @ W
     W_exact = W.copy()
-    new = obs_layer_exact(H_inv, W_exact, prunable, masks, np.ones(4, int))
+    new = obs_layer_exact(H_inv, W_exact, prunable, masks, n_total=4)
     for j in range(4):
         assert set(np.flatnonzero(~new[:, j])) <= {2, 5}
     assert_allclose(A @ W_exact, out, atol=1e-5)
@@ -240,3 +240,32 @@ def test_sklearn_mlp_is_pruned_by_obs(digits):
     pruner = OBSPruner(sk, sparsity=0.8, prefit=True).fit(X, y)
     assert_array_equal(pruner.classes_, sk.classes_)
     assert pruner.score(X, y) > 0.85
+
+
+@pytest.mark.parametrize("solver", ["exact", "blockwise"])
+def test_layer_solvers_respect_already_pruned_weights(solver):
+    # With some weights already pruned, the exact solver's result is the
+    # constrained least-squares fit on the weights it keeps.
+    rng = np.random.RandomState(2)
+    A = np.hstack([rng.normal(size=(150, 8)), np.ones((150, 1))])
+    W = rng.normal(size=(9, 5))
+    H = A.T @ A / 150
+    H_inv = np.linalg.inv(H)
+    prunable = np.r_[np.ones(8, bool), False]
+    masks = np.ones((9, 5), bool)
+    masks[:3, 0] = False
+    masks[5, 1:3] = False
+    W_new = W.copy()
+    if solver == "exact":
+        new = obs_layer_exact(H_inv, W_new, prunable, masks, n_total=20)
+    else:
+        new = obs_layer_blockwise(H_inv, W_new, prunable, masks, n_total=20, block_size=4)
+    assert np.count_nonzero(~new) == 20
+    assert not new[:3, 0].any() and not new[5, 1:3].any() and new[8].all()
+    if solver == "exact":
+        target = A @ W
+        for j in range(5):
+            keep = new[:, j]
+            best = np.linalg.lstsq(A[:, keep], target[:, j], rcond=None)[0]
+            assert_allclose(W_new[keep, j], best, atol=1e-8)
+            assert np.all(W_new[~keep, j] == 0)

@@ -99,11 +99,14 @@ class PruningData:
     X : ndarray or sparse matrix, in the network's dtype
     Y : ndarray of shape (n_samples, n_outputs), the network's targets
     sample_weight : ndarray or None
+    reference : PrunableMLPClassifier or PrunableMLPRegressor or None
+        The network as it was before the first round.
     """
 
     X: object
     Y: np.ndarray
     sample_weight: object = None
+    reference: object = None
 
     def subsample(self, n_samples, random_state):
         """At most ``n_samples`` rows drawn without replacement (all if None)."""
@@ -112,7 +115,7 @@ class PruningData:
         rng = check_random_state(random_state)
         idx = np.sort(rng.choice(self.X.shape[0], n_samples, replace=False))
         sw = None if self.sample_weight is None else self.sample_weight[idx]
-        return PruningData(self.X[idx], self.Y[idx], sw)
+        return PruningData(self.X[idx], self.Y[idx], sw, self.reference)
 
 
 def _fit_dense(estimator, X, y, sample_weight):
@@ -261,6 +264,7 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
             fit = check_memory(self.memory).cache(_fit_dense)
             model = fit(model, X, y, sample_weight)
         data = self._pruning_data(model, X, y, sample_weight)
+        data.reference = copy.deepcopy(model)  # the network before pruning
         rng = check_random_state(self.random_state)
 
         start = time.perf_counter()

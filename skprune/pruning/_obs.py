@@ -13,7 +13,6 @@ from ._obs_solvers import (
     obs_greedy,
     obs_layer_blockwise,
     obs_layer_exact,
-    saliency_counts,
 )
 from ._selection import SCOPES, lowest_score_masks
 
@@ -67,8 +66,8 @@ class OBSPruner(BasePruner):
         errors are not comparable between layers) and L-OBS chooses which
         weights and compensates. "layer" prunes every layer to ``sparsity``.
         Within a layer, the exact layer-wise solver shares the layer's budget
-        between output units where the layer's lowest OBS saliencies (before
-        any removal) lie.
+        between output units by the predicted cost of their greedy removals
+        (as OBC does); the blockwise solver by saliency, block by block.
 
     layerwise_solver : {"auto", "exact", "blockwise"}, default="auto"
         "exact": greedy OBS per output unit with its own downdated inverse
@@ -245,9 +244,11 @@ class OBSPruner(BasePruner):
         dense_input = pruned_input = X
         hidden = ACTIVATIONS[model.activation]
         last = len(model.coefs_) - 1
+        reference = data.reference if data.reference is not None else model
         for layer, (W, b) in enumerate(zip(model.coefs_, model.intercepts_)):
             W_bar = np.vstack([W, b[None, :]]).astype(np.float64)
-            dense_out = dense_input @ W + b  # the pre-activations to reproduce
+            # the pre-activations to reproduce: those of the network before pruning
+            dense_out = dense_input @ reference.coefs_[layer] + reference.intercepts_[layer]
             H, cross = augmented_normal_equations(pruned_input, dense_out, data.sample_weight)
             H_inv, lam = damped_inverse(H, damping)
             # Least-squares refit of the layer on its pruned inputs, regularised
@@ -258,8 +259,7 @@ class OBSPruner(BasePruner):
             prunable = np.r_[np.ones(fan_in, bool), False]
             masks_bar = np.vstack([model.masks_[layer], np.ones((1, fan_out), bool)])
             if self._use_exact_solver(targets[layer], fan_in):
-                counts = saliency_counts(H_inv, W_star, prunable, masks_bar, targets[layer])
-                new_masks = obs_layer_exact(H_inv, W_star, prunable, masks_bar, counts)
+                new_masks = obs_layer_exact(H_inv, W_star, prunable, masks_bar, targets[layer])
             else:
                 new_masks = obs_layer_blockwise(H_inv, W_star, prunable, masks_bar, targets[layer])
             W_star[~new_masks] = 0.0

@@ -128,26 +128,62 @@ def obs_greedy(H_inv, w, candidates, n_remove, forced=(), quota=None, groups=Non
     return removed, costs
 
 
-def saliency_counts(H_inv, W, prunable, masks, total):
-    """Removals per column: where the ``total`` lowest OBS saliencies lie.
+def _greedy_columns(H_inv, W, candidates, forced, counts):
+    """Greedy OBS on a batch of columns at once, each with its own inverse.
 
-    The saliencies ``w^2 / (2 [H^-1]_qq)`` of the whole layer, before any
-    removal, decide how the layer's budget is shared between its output units;
-    already pruned weights always count.
+    ``W`` is (n_columns, d), ``candidates`` and ``forced`` boolean (n_columns,
+    d); column ``j`` removes its forced weights first, then greedily up to
+    ``counts[j]`` removals in all. Returns the new weights, the kept-weight
+    masks and the predicted cost of each greedy removal, shape
+    (n_columns, n_steps), NaN where a column removed nothing by choice.
     """
-    saliency = W * W / (2.0 * np.maximum(np.diag(H_inv), _TINY))[:, None]
-    saliency[~prunable] = np.inf
-    saliency[~masks & prunable[:, None]] = -np.inf
-    order = np.argsort(saliency, axis=None, kind="stable")[:total]
-    return np.bincount(np.unravel_index(order, W.shape)[1], minlength=W.shape[1])
+    c, d = W.shape
+    Hb = np.broadcast_to(H_inv, (c, d, d)).copy()
+    wb = W.copy()
+    kept = ~forced
+    candidates = candidates & ~forced
+    forced = forced.copy()
+    todo = np.asarray(counts).copy()
+    rows = np.arange(c)
+    costs = []
+    while np.any(todo > 0):
+        active = todo > 0
+        saliency = wb * wb / (2.0 * np.maximum(np.diagonal(Hb, axis1=1, axis2=2), _TINY))
+        saliency[~candidates] = np.inf
+        saliency[forced] = -np.inf  # already pruned: removed first
+        q = np.argmin(saliency, axis=1)
+        ok = active & (forced[rows, q] | np.isfinite(saliency[rows, q]))
+        step_cost = saliency[rows, q].copy()
+        step_cost[~ok | forced[rows, q]] = np.nan
+        costs.append(step_cost)
+        u = Hb[rows, :, q] * ok[:, None]
+        dq = np.maximum(Hb[rows, q, q], _TINY)
+        wb -= (wb[rows, q] / dq)[:, None] * u
+        Hb -= u[:, :, None] * (u / dq[:, None])[:, None, :]
+        sel, qs = rows[ok], q[ok]
+        wb[sel, qs] = 0.0
+        Hb[sel, qs, :] = 0.0
+        Hb[sel, :, qs] = 0.0
+        candidates[sel, qs] = False
+        forced[sel, qs] = False
+        kept[sel, qs] = False
+        todo[active] -= 1
+        todo[active & ~ok] = 0  # nothing left to remove in that column
+    costs = np.array(costs).T if costs else np.empty((c, 0))
+    return wb, kept, costs
 
 
-def obs_layer_exact(H_inv, W, prunable, masks, counts, max_block=2**23):
+def obs_layer_exact(H_inv, W, prunable, masks, n_total, max_block=2**23):
     """Exact greedy OBS on every column of a layer (Frantar & Alistarh 2022, OBC).
 
     Each output column ``j`` of ``W`` is an independent OBS problem on the
     shared Hessian; columns are processed in batches with their own downdated
-    copies of ``H_inv``, every removal vectorised over the batch.
+    copies of ``H_inv``, every removal vectorised over the batch. The layer's
+    budget is shared between columns as in OBC: a first pass records the
+    predicted cost of each column's next greedy removals (up to twice its even
+    share), and the layer takes the cheapest of them, each column's costs made
+    non-decreasing so that every column takes a prefix of its sequence; a
+    second pass makes those removals.
 
     Parameters
     ----------
@@ -158,49 +194,47 @@ def obs_layer_exact(H_inv, W, prunable, masks, counts, max_block=2**23):
         Rows that may be removed (the bias row may not).
     masks : bool ndarray of shape (d, n_columns)
         False for weights already pruned: removed first.
-    counts : ndarray of int of shape (n_columns,)
-        Total removals per column (already pruned included).
+    n_total : int
+        Pruned weights wanted in the layer, already pruned included.
 
     Returns
     -------
     new_masks : bool ndarray of shape (d, n_columns)
     """
     d, n_columns = W.shape
-    new_masks = masks.copy()
+    forced = (~masks & prunable[:, None]).T
+    candidates = (masks & prunable[:, None]).T
     batch = max(1, int(max_block // (d * d)))
-    for start in range(0, n_columns, batch):
-        cols = np.arange(start, min(start + batch, n_columns))
-        c = cols.size
-        Hb = np.broadcast_to(H_inv, (c, d, d)).copy()
-        wb = W[:, cols].T.copy()
-        kept = masks[:, cols].T.copy()
-        candidates = kept & prunable[None, :]
-        forced = ~kept & prunable[None, :]
-        todo = counts[cols].copy()
-        rows = np.arange(c)
-        while np.any(todo > 0):
-            active = todo > 0
-            diag = np.maximum(np.diagonal(Hb, axis1=1, axis2=2), _TINY)
-            saliency = wb * wb / (2.0 * diag)
-            saliency[~candidates] = np.inf
-            saliency[forced] = -np.inf  # already pruned: removed first
-            q = np.argmin(saliency, axis=1)
-            ok = active & np.isfinite(saliency[rows, q]) | (active & forced[rows, q])
-            u = Hb[rows, :, q] * ok[:, None]
-            dq = np.maximum(Hb[rows, q, q], _TINY)
-            wb -= (wb[rows, q] / dq)[:, None] * u
-            Hb -= u[:, :, None] * (u / dq[:, None])[:, None, :]
-            sel = rows[ok]
-            wb[sel, q[ok]] = 0.0
-            Hb[sel, q[ok], :] = 0.0
-            Hb[sel, :, q[ok]] = 0.0
-            candidates[sel, q[ok]] = False
-            forced[sel, q[ok]] = False
-            kept[sel, q[ok]] = False
-            todo[active] -= 1
-            todo[active & ~ok] = 0  # nothing left to remove in that column
+    batches = [np.arange(s, min(s + batch, n_columns)) for s in range(0, n_columns, batch)]
+
+    # Pass 1: the cost sequence of each column's greedy removals.
+    n_forced = forced.sum(axis=1)
+    n_new = max(0, int(n_total) - int(n_forced.sum()))
+    share = int(np.ceil(n_new / n_columns)) if n_columns else 0
+    extra = np.minimum(candidates.sum(axis=1), 2 * share)
+    step_costs = np.full((n_columns, int(extra.max(initial=0))), np.inf)
+    for cols in batches:
+        _, _, costs = _greedy_columns(
+            H_inv, W[:, cols].T, candidates[cols], forced[cols], n_forced[cols] + extra[cols]
+        )
+        # each column's greedy costs in order, its forced (NaN) steps dropped
+        order = np.argsort(np.isnan(costs), axis=1, kind="stable")
+        packed = np.take_along_axis(costs, order, axis=1)[:, : step_costs.shape[1]]
+        step_costs[cols, : packed.shape[1]] = np.where(np.isnan(packed), np.inf, packed)
+    step_costs = np.maximum.accumulate(step_costs, axis=1)
+    cheapest = np.argsort(step_costs, axis=None, kind="stable")[:n_new]
+    counts = n_forced + np.bincount(
+        np.unravel_index(cheapest, step_costs.shape)[0], minlength=n_columns
+    )
+
+    # Pass 2: the removals themselves.
+    new_masks = masks.copy()
+    for cols in batches:
+        wb, kept, _ = _greedy_columns(
+            H_inv, W[:, cols].T, candidates[cols], forced[cols], counts[cols]
+        )
         W[:, cols] = wb.T
-        new_masks[:, cols] = kept.T
+        new_masks[:, cols] = kept.T | ~prunable[:, None]
     return new_masks
 
 
