@@ -1,7 +1,7 @@
 """skprune: prune multi-layer perceptrons the scikit-learn way."""
 
 from .neural_network import PrunableMLPClassifier, PrunableMLPRegressor
-from .pruning import MagnitudePruner, OBDPruner, OBSPruner
+from .pruning import MagnitudePruner, OBDPruner, OBSPruner, UnitRemovalPruner
 
 __version__ = "0.1.0.dev0"
 
@@ -11,5 +11,6 @@ __all__ = [
     "OBSPruner",
     "PrunableMLPClassifier",
     "PrunableMLPRegressor",
+    "UnitRemovalPruner",
     "__version__",
 ]

@@ -8,6 +8,7 @@ from skprune import (
     OBSPruner,
     PrunableMLPClassifier,
     PrunableMLPRegressor,
+    UnitRemovalPruner,
 )
 
 ESTIMATORS = [
@@ -18,6 +19,8 @@ ESTIMATORS = [
     OBDPruner(PrunableMLPRegressor()),
     OBSPruner(),
     OBSPruner(PrunableMLPRegressor(), method="layerwise"),
+    UnitRemovalPruner(),
+    UnitRemovalPruner(PrunableMLPRegressor(), criterion="error"),
 ]
 
 

@@ -200,6 +200,31 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
             checked.append(mask.astype(bool, copy=True))
         return checked
 
+    def _remove_hidden_units(self, layer, keep):
+        """Delete hidden units: their incoming column, bias and outgoing row.
+
+        Parameters
+        ----------
+        layer : int
+            Index of the hidden layer (0 is the first).
+        keep : bool ndarray of shape (n_units,)
+            The units to keep.
+
+        ``hidden_layer_sizes`` follows the new widths; the stochastic
+        optimiser's state, shaped for the old network, is dropped.
+        """
+        keep = np.asarray(keep, dtype=bool)
+        self.coefs_ = list(self.coefs_)
+        self.intercepts_ = list(self.intercepts_)
+        self.masks_ = list(self.masks_)
+        self.coefs_[layer] = np.ascontiguousarray(self.coefs_[layer][:, keep])
+        self.intercepts_[layer] = self.intercepts_[layer][keep].copy()
+        self.masks_[layer] = self.masks_[layer][:, keep].copy()
+        self.coefs_[layer + 1] = np.ascontiguousarray(self.coefs_[layer + 1][keep])
+        self.masks_[layer + 1] = self.masks_[layer + 1][keep].copy()
+        self.hidden_layer_sizes = tuple(W.shape[1] for W in self.coefs_[:-1])
+        self.__dict__.pop("_optimizer", None)
+
     # ------------------------------------------------------------------
     # Fitting
     # ------------------------------------------------------------------

@@ -5,5 +5,6 @@ from ._magnitude import MagnitudePruner
 from ._obd import OBDPruner
 from ._obs import OBSPruner
 from ._schedule import sparsity_schedule
+from ._unit_removal import UnitRemovalPruner
 
-__all__ = ["BasePruner", "MagnitudePruner", "OBDPruner", "OBSPruner", "sparsity_schedule"]
+__all__ = ["BasePruner", "MagnitudePruner", "OBDPruner", "OBSPruner", "UnitRemovalPruner", "sparsity_schedule"]

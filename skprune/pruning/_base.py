@@ -196,11 +196,22 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         sparsity : float
             The target of this round.
         random_state : RandomState
+
+        Returns
+        -------
+        stop : bool or None
+            True to end pruning after this round (an early-stopping rule).
         """
 
-    def _model_sparsity(self, model):
-        """Sparsity in the pruner's own unit (connection weights by default)."""
+    def _model_sparsity(self, model, reference):
+        """Sparsity in the pruner's own unit (connection weights by default).
+
+        ``reference`` is the network before the first round.
+        """
         return model.sparsity_
+
+    def _check_model(self, model):
+        """Reject, before any training, a network this pruner cannot prune."""
 
     # ------------------------------------------------------------------
     # The estimator to prune
@@ -260,6 +271,7 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
             The fitted pruner.
         """
         model = self._make_estimator()
+        self._check_model(model)
         if not self.prefit:
             fit = check_memory(self.memory).cache(_fit_dense)
             model = fit(model, X, y, sample_weight)
@@ -270,16 +282,19 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         start = time.perf_counter()
         history = {key: [] for key in ("step", "sparsity", "n_nonzero_params", "loss", "train_score", "time")}
         self._record(history, 0, model, data, X, y, sample_weight, start)
-        targets = sparsity_schedule(self._model_sparsity(model), self.sparsity, self.n_steps, self.schedule)
+        initial = self._model_sparsity(model, data.reference)
+        targets = sparsity_schedule(initial, self.sparsity, self.n_steps, self.schedule)
         for step, target in enumerate(targets, start=1):
-            self._prune(model, data, float(target), rng)
+            stop = self._prune(model, data, float(target), rng)
             if self.retrain_iter:
                 self._retrain(model, X, y, sample_weight)
             self._record(history, step, model, data, X, y, sample_weight, start)
+            if stop:
+                break
 
         self.estimator_ = model
         self.history_ = history
-        self.sparsity_ = self._model_sparsity(model)
+        self.sparsity_ = self._model_sparsity(model, data.reference)
         self.n_features_in_ = model.n_features_in_
         if hasattr(model, "feature_names_in_"):
             self.feature_names_in_ = model.feature_names_in_
@@ -330,7 +345,7 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         score = model.score(X, y, sample_weight=sample_weight)
         elapsed = time.perf_counter() - start
         row = dict(
-            step=step, sparsity=self._model_sparsity(model),
+            step=step, sparsity=self._model_sparsity(model, data.reference),
             n_nonzero_params=model.n_nonzero_params_, loss=float(loss),
             train_score=float(score), time=elapsed,
         )

@@ -1,0 +1,233 @@
+"""Hidden-unit removal with least-squares compensation (Castellano et al. 1997)."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from scipy.linalg import get_blas_funcs
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from .._core.curvature import augmented_normal_equations
+from ._base import PRUNER_ATTRIBUTES_DOC, PRUNER_PARAMETERS_DOC, BasePruner
+from ._obs_solvers import damped_inverse
+
+# Regularisation of the hidden layer's Gram matrix, relative to its mean
+# diagonal. The Gram matrix is singular whenever units are collinear
+# (duplicated or dead units, or fewer samples than units); 1e-6 keeps the
+# compensations to within about 1e-6 of exact while bounding the condition
+# number, so that equal data weighted or repeated give the same network.
+_GRAM_DAMPING = 1e-6
+
+
+class UnitRemovalPruner(BasePruner):
+    __doc__ = (
+        """Remove whole hidden units and compensate in the least-squares sense.
+
+    The method of Castellano, Fanelli & Pelillo (1997): repeatedly delete a
+    hidden unit ``h`` of layer ``l`` and adjust the weights leaving the other
+    units of that layer so that the next layer's input changes as little as
+    possible over the training set, i.e. solve
+    ``min_delta ||Y_-h delta - y_h w_h^T||^2`` with ``Y`` the layer's outputs
+    (and a column of ones, so that the next biases are compensated too) and
+    ``w_h`` the unit's outgoing weights. With ``G = Y^T Y`` this is
+    ``delta = -G^-1[:, h] w_h^T / [G^-1]_hh`` -- an OBS step on whole rows --
+    and one rank-one downdate of ``G^-1`` per removal replaces a fresh
+    least-squares solve over all samples. The unit's incoming column, bias
+    and outgoing row are then deleted: the network really shrinks.
+
+    Parameters
+    ----------"""
+        + PRUNER_PARAMETERS_DOC.replace(
+            "Fraction of connection weights removed at the end.",
+            "Fraction of the hidden units of each selected layer removed at the\n"
+            "        end (rounded to the nearest unit, per layer).",
+        )
+        + """    criterion : {"contribution", "error"}, default="contribution"
+        Which unit goes next. "contribution": the smallest ``||y_h|| ||w_h||``,
+        the size of the unit's output times that of its outgoing weights (the
+        rule of the original report). "error": the smallest least-squares
+        residual left after compensation, ``||w_h||^2 / [G^-1]_hh``.
+
+    layers : "all" or list of int, default="all"
+        The hidden layers (0 is the first) to shrink; they are processed in
+        order, each on the outputs of the already reduced layers before it.
+
+    compensate : bool, default=True
+        Solve for the compensating weights. False only deletes units (the
+        control that shows what compensation buys).
+
+    tol : float, default=None
+        Stop removing units, in the current and later rounds, before the
+        removal that would lower the training score by more than ``tol``
+        below that of the network before pruning (the stopping rule of the
+        original method). None removes all ``sparsity`` asks for.
+
+    Attributes
+    ----------"""
+        + PRUNER_ATTRIBUTES_DOC.replace(
+            "    sparsity_ : float\n        Fraction of connection weights pruned.",
+            "    sparsity_ : float\n        Fraction of the selected layers' hidden units removed.",
+        )
+        + """
+    See Also
+    --------
+    OBSPruner : The same compensation for single weights.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from skprune import PrunableMLPClassifier, UnitRemovalPruner
+    >>> X, y = load_digits(return_X_y=True)
+    >>> net = PrunableMLPClassifier((40,), max_iter=300, random_state=0).fit(X / 16, y)
+    >>> pruner = UnitRemovalPruner(net, sparsity=0.5, criterion="error",
+    ...                            prefit=True).fit(X / 16, y)
+    >>> pruner.estimator_.hidden_layer_sizes, pruner.estimator_.coefs_[0].shape
+    ((20,), (64, 20))
+    >>> pruner.score(X / 16, y) > 0.97
+    True
+    """
+    )
+
+    _parameter_constraints: dict = {
+        **BasePruner._parameter_constraints,
+        "criterion": [StrOptions({"contribution", "error"})],
+        "layers": [StrOptions({"all"}), "array-like"],
+        "compensate": ["boolean"],
+        "tol": [Interval(Real, 0, None, closed="left"), None],
+    }
+
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        sparsity=0.5,
+        n_steps=1,
+        schedule="cubic",
+        retrain_iter=0,
+        prefit=False,
+        memory=None,
+        random_state=None,
+        verbose=0,
+        criterion="contribution",
+        layers="all",
+        compensate=True,
+        tol=None,
+    ):
+        super().__init__(
+            estimator,
+            sparsity=sparsity,
+            n_steps=n_steps,
+            schedule=schedule,
+            retrain_iter=retrain_iter,
+            prefit=prefit,
+            memory=memory,
+            random_state=random_state,
+            verbose=verbose,
+        )
+        self.criterion = criterion
+        self.layers = layers
+        self.compensate = compensate
+        self.tol = tol
+
+    # ------------------------------------------------------------------
+    def _selected_layers(self, n_hidden):
+        if isinstance(self.layers, str):
+            return list(range(n_hidden))
+        layers = [int(layer) for layer in np.atleast_1d(self.layers)]
+        wrong = [layer for layer in layers if not 0 <= layer < n_hidden]
+        if wrong or not layers:
+            raise ValueError(
+                f"layers={self.layers!r} names hidden layers that do not exist: the "
+                f"network has {n_hidden} hidden layer(s), numbered 0 to {n_hidden - 1}."
+            )
+        return sorted(set(layers))
+
+    def _check_model(self, model):
+        if hasattr(model, "coefs_"):
+            widths = [W.shape[1] for W in model.coefs_[:-1]]
+        else:
+            widths = [int(w) for w in np.atleast_1d(model.hidden_layer_sizes)]
+        if not widths:
+            raise ValueError("UnitRemovalPruner needs a network with a hidden layer.")
+        for layer in self._selected_layers(len(widths)):
+            if int(np.floor(self.sparsity * widths[layer] + 0.5)) >= widths[layer]:
+                raise ValueError(
+                    f"sparsity={self.sparsity} would remove every unit of hidden layer "
+                    f"{layer} ({widths[layer]} units); choose a smaller sparsity."
+                )
+
+    def _model_sparsity(self, model, reference):
+        layers = self._selected_layers(len(reference.coefs_) - 1)
+        before = sum(reference.coefs_[layer].shape[1] for layer in layers)
+        after = sum(model.coefs_[layer].shape[1] for layer in layers)
+        return 1.0 - after / before
+
+    def _prune(self, model, data, sparsity, random_state):
+        layers = self._selected_layers(len(data.reference.coefs_) - 1)
+        baseline = None
+        if self.tol is not None:
+            baseline = _training_score(data.reference, data)
+        for layer in layers:
+            original = data.reference.coefs_[layer].shape[1]
+            removed = original - model.coefs_[layer].shape[1]
+            n_remove = int(np.floor(sparsity * original + 0.5)) - removed
+            if n_remove > 0 and self._remove_units(model, data, layer, n_remove, baseline):
+                return True
+        return False
+
+    def _remove_units(self, model, data, layer, n_remove, baseline):
+        """Remove ``n_remove`` units of hidden ``layer``; True if ``tol`` stopped it."""
+        Y = model._network().forward(data.X)[layer + 1]
+        gram = augmented_normal_equations(Y, None, data.sample_weight)
+        gram_inv, _ = damped_inverse(gram, _GRAM_DAMPING)
+        ger = get_blas_funcs("ger", (gram_inv,))
+        W_next, b_next = model.coefs_[layer + 1], model.intercepts_[layer + 1]
+        W_bar = np.vstack([W_next, b_next[None, :]]).astype(np.float64)
+        n_units = Y.shape[1]
+        output_norms = np.sqrt(np.diag(gram)[:n_units])
+        alive = np.ones(n_units, dtype=bool)
+        stopped = False
+        for _ in range(n_remove):
+            row_norms_sq = np.einsum("ij,ij->i", W_bar[:n_units], W_bar[:n_units])
+            if self.criterion == "error":
+                score = row_norms_sq / np.maximum(np.diag(gram_inv)[:n_units], 1e-300)
+            else:
+                score = output_norms * np.sqrt(row_norms_sq)
+            score[~alive] = np.inf
+            h = int(np.argmin(score))
+            if baseline is not None:
+                saved = W_bar.copy(), gram_inv.copy()
+            if self.compensate:
+                u = gram_inv[:, h].copy()
+                d = max(u[h], 1e-300)
+                W_bar -= np.outer(u / d, W_bar[h])
+                ger(-1.0 / d, u, u, a=gram_inv.T, overwrite_a=True)
+                gram_inv[h, :] = 0.0
+                gram_inv[:, h] = 0.0
+            W_bar[h] = 0.0
+            alive[h] = False
+            if baseline is not None:
+                self._write_back(model, layer, W_bar)
+                if _training_score(model, data) < baseline - self.tol:
+                    W_bar, gram_inv = saved
+                    alive[h] = True
+                    stopped = True
+                    break
+        self._write_back(model, layer, W_bar)
+        model._remove_hidden_units(layer, alive)
+        return stopped
+
+    @staticmethod
+    def _write_back(model, layer, W_bar):
+        """Copy the compensated weights into the next layer, keeping its masks."""
+        W_next = model.coefs_[layer + 1]
+        W_next[...] = W_bar[:-1]
+        W_next[~model.masks_[layer + 1]] = 0.0
+        model.intercepts_[layer + 1][...] = W_bar[-1]
+
+
+def _training_score(model, data):
+    """The model's score on the pruning data (accuracy or R^2)."""
+    y = model._decode_targets(data.Y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    return model.score(data.X, y, sample_weight=data.sample_weight)
