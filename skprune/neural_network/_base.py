@@ -552,11 +552,19 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
             )
         return self._network().predict(X)
 
-    def _score_with_function(self, X, y, sample_weight, score_function):
-        y_pred = self._predict(X, check_input=False)
-        if np.issubdtype(y_pred.dtype, np.floating) and not np.isfinite(y_pred).all():
+    def _predict(self, X, check_input=True):
+        return self._predict_from_output(self._forward(X, check_input=check_input))
+
+    def _score_output(self, output, y, sample_weight=None):
+        """Score (accuracy or R^2) of already computed output activations."""
+        if not np.isfinite(output).all():
             return np.nan
-        return score_function(y, y_pred, sample_weight=sample_weight)
+        y_pred = self._predict_from_output(output)
+        return self._score_function(y, y_pred, sample_weight=sample_weight)
+
+    def _score(self, X, y, sample_weight=None):
+        """Score without input validation (early stopping's validation set)."""
+        return self._score_output(self._forward(X, check_input=False), y, sample_weight)
 
     # ------------------------------------------------------------------
     # Conversion to and from scikit-learn

@@ -98,6 +98,7 @@ class PruningData:
     ----------
     X : ndarray or sparse matrix, in the network's dtype
     Y : ndarray of shape (n_samples, n_outputs), the network's targets
+    y : ndarray, the targets as the estimator's ``score`` takes them
     sample_weight : ndarray or None
     reference : PrunableMLPClassifier or PrunableMLPRegressor or None
         The network as it was before the first round.
@@ -105,6 +106,7 @@ class PruningData:
 
     X: object
     Y: np.ndarray
+    y: np.ndarray
     sample_weight: object = None
     reference: object = None
 
@@ -115,7 +117,7 @@ class PruningData:
         rng = check_random_state(random_state)
         idx = np.sort(rng.choice(self.X.shape[0], n_samples, replace=False))
         sw = None if self.sample_weight is None else self.sample_weight[idx]
-        return PruningData(self.X[idx], self.Y[idx], sw, self.reference)
+        return PruningData(self.X[idx], self.Y[idx], self.y[idx], sw, self.reference)
 
 
 def _fit_dense(estimator, X, y, sample_weight):
@@ -281,14 +283,14 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
 
         start = time.perf_counter()
         history = {key: [] for key in ("step", "sparsity", "n_nonzero_params", "loss", "train_score", "time")}
-        self._record(history, 0, model, data, X, y, sample_weight, start)
+        self._record(history, 0, model, data, start)
         initial = self._model_sparsity(model, data.reference)
         targets = sparsity_schedule(initial, self.sparsity, self.n_steps, self.schedule)
         for step, target in enumerate(targets, start=1):
             stop = self._prune(model, data, float(target), rng)
             if self.retrain_iter:
                 self._retrain(model, X, y, sample_weight)
-            self._record(history, step, model, data, X, y, sample_weight, start)
+            self._record(history, step, model, data, start)
             if stop:
                 break
 
@@ -313,7 +315,7 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         Y = model._encode_targets(y).astype(X.dtype)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
-        return PruningData(X, Y, sample_weight)
+        return PruningData(X, Y, y, sample_weight)
 
     def _retrain(self, model, X, y, sample_weight):
         """``retrain_iter`` epochs (iterations for lbfgs) with the masks fixed.
@@ -339,10 +341,11 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
             finally:
                 model.set_params(warm_start=params["warm_start"], max_iter=params["max_iter"])
 
-    def _record(self, history, step, model, data, X, y, sample_weight, start):
+    def _record(self, history, step, model, data, start):
         network = model._network()
-        loss = network.loss.value(data.Y, network.predict(data.X), data.sample_weight)
-        score = model.score(X, y, sample_weight=sample_weight)
+        output = network.predict(data.X)
+        loss = network.loss.value(data.Y, output, data.sample_weight)
+        score = model._score_output(output, data.y, data.sample_weight)
         elapsed = time.perf_counter() - start
         row = dict(
             step=step, sparsity=self._model_sparsity(model, data.reference),

@@ -227,7 +227,5 @@ class UnitRemovalPruner(BasePruner):
 
 def _training_score(model, data):
     """The model's score on the pruning data (accuracy or R^2)."""
-    y = model._decode_targets(data.Y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y.ravel()
-    return model.score(data.X, y, sample_weight=data.sample_weight)
+    output = model._network().predict(data.X)
+    return model._score_output(output, data.y, data.sample_weight)
