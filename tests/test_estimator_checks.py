@@ -2,6 +2,7 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
+from skprune.model_selection import PrunerCV
 from skprune import (
     MagnitudePruner,
     OBDPruner,
@@ -21,6 +22,8 @@ ESTIMATORS = [
     OBSPruner(PrunableMLPRegressor(), method="layerwise"),
     UnitRemovalPruner(),
     UnitRemovalPruner(PrunableMLPRegressor(), criterion="error"),
+    PrunerCV(),
+    PrunerCV(OBDPruner(PrunableMLPRegressor(), retrain_iter=2), sparsities=[0.3, 0.6], cv=3),
 ]
 
 

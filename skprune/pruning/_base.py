@@ -272,6 +272,20 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         self : object
             The fitted pruner.
         """
+        return self._fit_path(X, y, sample_weight)
+
+    def _fit_path(self, X, y, sample_weight=None, levels=None, callback=None):
+        """Fit dense (unless prefit), then prune in rounds; the body of ``fit``.
+
+        Parameters
+        ----------
+        levels : array-like of float, optional
+            The sparsity to reach in each round, in place of the pruner's own
+            schedule (``n_steps`` rounds towards ``sparsity``).
+        callback : callable, optional
+            Called as ``callback(step, model)`` after each round, with the
+            pruned network as it then is (``model_selection`` scores it).
+        """
         model = self._make_estimator()
         self._check_model(model)
         if not self.prefit:
@@ -284,15 +298,18 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         start = time.perf_counter()
         history = {key: [] for key in ("step", "sparsity", "n_nonzero_params", "loss", "train_score", "time")}
         self._record(history, 0, model, data, start)
-        initial = self._model_sparsity(model, data.reference)
-        targets = sparsity_schedule(initial, self.sparsity, self.n_steps, self.schedule)
-        for step, target in enumerate(targets, start=1):
-            stop = self._prune(model, data, float(target), rng)
-            if self.retrain_iter:
-                self._retrain(model, X, y, sample_weight)
-            self._record(history, step, model, data, start)
-            if stop:
-                break
+        if levels is None:
+            initial = self._model_sparsity(model, data.reference)
+            levels = sparsity_schedule(initial, self.sparsity, self.n_steps, self.schedule)
+        stopped = False
+        for step, target in enumerate(levels, start=1):
+            if not stopped:
+                stopped = self._prune(model, data, float(target), rng)
+                if self.retrain_iter:
+                    self._retrain(model, X, y, sample_weight)
+                self._record(history, step, model, data, start)
+            if callback is not None:
+                callback(step, model)
 
         self.estimator_ = model
         self.history_ = history
