@@ -1,0 +1,5 @@
+"""Visualising pruning."""
+
+from ._pruning_curve_display import PruningCurveDisplay
+
+__all__ = ["PruningCurveDisplay"]

@@ -1,0 +1,63 @@
+"""PruningCurveDisplay."""
+
+import sys
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.exceptions import ConvergenceWarning
+
+from skprune import MagnitudePruner, OBDPruner, PrunableMLPClassifier
+from skprune.inspection import PruningCurveDisplay
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+
+
+def test_matplotlib_is_imported_lazily():
+    code = "import skprune, skprune.inspection, sys; print('matplotlib' in sys.modules)"
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_display_from_estimator_and_several_pruners_on_one_axes():
+    import matplotlib.pyplot as plt
+
+    X, y = load_iris(return_X_y=True)
+    net = PrunableMLPClassifier((8,), solver="lbfgs", max_iter=300, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        first = PruningCurveDisplay.from_estimator(
+            MagnitudePruner(net, retrain_iter=5), X, y, sparsities=[0.3, 0.6, 0.9], cv=3,
+            show_train=True,
+        )
+        second = PruningCurveDisplay.from_estimator(
+            OBDPruner(net, retrain_iter=5), X, y, sparsities=[0.3, 0.6, 0.9], cv=3,
+            ax=first.ax_, scoring="accuracy",
+        )
+    assert second.ax_ is first.ax_ and second.figure_ is first.figure_
+    assert len(first.lines_) == 2 and len(first.fill_between_) == 2
+    assert len(second.lines_) == 1
+    labels = [t.get_text() for t in first.ax_.get_legend().get_texts()]
+    assert labels == ["MagnitudePruner (test)", "MagnitudePruner (train)", "OBDPruner (test)"]
+    assert second.ax_.get_ylabel() == "accuracy"
+    np.testing.assert_allclose(first.lines_[0].get_xdata(), [0.3, 0.6, 0.9])
+    plt.close("all")
+
+
+def test_display_from_results_compression_axis_and_errorbars():
+    import matplotlib.pyplot as plt
+
+    levels = np.array([0.5, 0.75, 0.9])
+    test = np.array([[0.9, 0.92], [0.85, 0.87], [0.6, 0.7]])
+    display = PruningCurveDisplay.from_results(levels, test + 0.05, test, label="obs",
+                                               x="compression", std_display_style="errorbar")
+    np.testing.assert_allclose(display.lines_[0].get_xdata(), [2.0, 4.0, 10.0])
+    np.testing.assert_allclose(display.lines_[0].get_ydata(), test.mean(axis=1))
+    assert display.ax_.get_xscale() == "log" and len(display.errorbar_) == 1
+    with pytest.raises(ValueError, match="x must be"):
+        display.plot(x="density")
+    plt.close("all")
