@@ -264,19 +264,19 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
     def _set_output_activation(self):
         """Set ``out_activation_`` from the loss and the targets."""
 
-    def _fit(self, X, y, sample_weight=None, incremental=False):
+    def _fit(self, X, y, sample_weight=None, incremental=False, n_epochs=1):
         # A failed call must leave a fitted estimator as it was: every array of
         # the previous fit is copied before it is changed, so restoring the
         # attribute dictionary restores the model.
         saved_state = self.__dict__.copy()
         try:
-            return self._fit_unsafe(X, y, sample_weight, incremental)
+            return self._fit_unsafe(X, y, sample_weight, incremental, n_epochs)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(saved_state)
             raise
 
-    def _fit_unsafe(self, X, y, sample_weight, incremental):
+    def _fit_unsafe(self, X, y, sample_weight, incremental, n_epochs):
         hidden_layer_sizes = self.hidden_layer_sizes
         if not hasattr(hidden_layer_sizes, "__iter__"):
             hidden_layer_sizes = [hidden_layer_sizes]
@@ -318,7 +318,7 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
         Y = y.astype(X.dtype)
 
         if self.solver in _STOCHASTIC_SOLVERS:
-            self._fit_stochastic(network, params, X, Y, sample_weight, incremental)
+            self._fit_stochastic(network, params, X, Y, sample_weight, incremental, n_epochs)
         else:
             self._fit_lbfgs(network, params, X, Y, sample_weight)
 
@@ -360,7 +360,10 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
             self.epsilon,
         )
 
-    def _fit_stochastic(self, network, params, X, Y, sample_weight, incremental):
+    def _fit_stochastic(self, network, params, X, Y, sample_weight, incremental, n_epochs=1):
+        """The epochs of sgd / adam; ``incremental`` runs ``n_epochs`` of them
+        as that many ``partial_fit`` calls would (no early stop), with one
+        input validation."""
         n_params = params.vector.size
         optimizer = getattr(self, "_optimizer", None)
         if (
@@ -434,7 +437,7 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
         best_vector = params.vector.copy()
         try:
             self.n_iter_ = 0
-            for _ in range(self.max_iter):
+            for _ in range(n_epochs if incremental else self.max_iter):
                 if self.shuffle:
                     permutation = np.arange(n_samples)
                     self._random_state.shuffle(permutation)
@@ -469,12 +472,12 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
                             % (self.tol, self.n_iter_no_change)
                         )
                     if optimizer.trigger_stopping(msg, self.verbose):
+                        if incremental:  # a partial_fit call just ends
+                            continue
                         break
                     self._no_improvement_count = 0
 
-                if incremental:
-                    break
-                if self.n_iter_ == self.max_iter:
+                if not incremental and self.n_iter_ == self.max_iter:
                     warnings.warn(
                         "Stochastic Optimizer: Maximum iterations (%d) "
                         "reached and the optimization hasn't converged yet."

@@ -338,7 +338,7 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         """``retrain_iter`` epochs (iterations for lbfgs) with the masks fixed.
 
         The stochastic solvers continue with the optimiser state of the
-        previous training (``partial_fit`` epochs): a fresh Adam takes steps of
+        previous training (as ``partial_fit`` epochs do): a fresh Adam takes steps of
         the full learning rate on every weight at first, which undoes much of
         what the network had learnt (on Digits at 95% sparsity, 0.92 against
         0.94 accuracy). lbfgs, and early stopping, retrain by a warm-started
@@ -348,8 +348,8 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
             # A fixed retraining budget is not expected to converge.
             warnings.simplefilter("ignore", ConvergenceWarning)
             if model.solver in ("sgd", "adam") and not model.early_stopping:
-                for _ in range(self.retrain_iter):
-                    model.partial_fit(X, y, sample_weight=sample_weight)
+                # retrain_iter partial_fit epochs, validating the input once
+                model._fit(X, y, sample_weight, incremental=True, n_epochs=self.retrain_iter)
                 return
             params = model.get_params()
             model.set_params(warm_start=True, max_iter=self.retrain_iter)
