@@ -10,9 +10,30 @@ Masked parameters have zero gradient; with their optimiser state zeroed by
 import numpy as np
 
 from .._core.network import axpy
+from .._packing import pack_vector, unpack_vector
 
 
-class SGDOptimizer:
+class _PicklableState:
+    """Pickle optimiser state without scratch space, mostly-zero vectors packed."""
+
+    _vectors = ()
+
+    def __getstate__(self):
+        state = {k: v for k, v in self.__dict__.items() if k != "_work"}
+        for name in self._vectors:
+            state[name] = pack_vector(state[name])
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        for name in self._vectors:
+            state[name] = unpack_vector(state[name])
+        first = state[self._vectors[0]]
+        state["_work"] = np.empty_like(first)
+        self.__dict__.update(state)
+
+
+class SGDOptimizer(_PicklableState):
     """Stochastic gradient descent with (Nesterov) momentum.
 
     Parameters
@@ -25,6 +46,8 @@ class SGDOptimizer:
     nesterov : bool
     power_t : float
     """
+
+    _vectors = ("velocity",)
 
     def __init__(
         self,
@@ -83,7 +106,7 @@ class SGDOptimizer:
         return False
 
 
-class AdamOptimizer:
+class AdamOptimizer(_PicklableState):
     """Adam (Kingma & Ba 2015) with bias correction folded into the step size.
 
     Parameters
@@ -92,6 +115,8 @@ class AdamOptimizer:
     dtype : numpy dtype
     learning_rate_init, beta_1, beta_2, epsilon : float
     """
+
+    _vectors = ("m", "v")
 
     def __init__(
         self,

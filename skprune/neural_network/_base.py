@@ -29,6 +29,8 @@ from sklearn.utils.validation import (
 )
 
 from .._core.network import FlatParameters, Network
+from ._compact import compact_network
+from .._packing import pack_weights, unpack_weights
 from .._training.loops import MinibatchTrainer, run_lbfgs
 from .._training.optimizers import AdamOptimizer, SGDOptimizer
 
@@ -630,6 +632,52 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
         mlp.coefs_ = [np.array(W) for W in self.coefs_]
         mlp.intercepts_ = [np.array(b) for b in self.intercepts_]
         return mlp
+
+    def compact(self):
+        """An equivalent network without dead hidden units.
+
+        Units with no remaining outgoing weight are deleted; units with no
+        remaining incoming weight output a constant, which is folded into the
+        next layer's biases before they are deleted. Predictions are the same
+        up to rounding, and ``hidden_layer_sizes``, ``coefs_``,
+        ``intercepts_`` and ``masks_`` shrink. The estimator itself is left
+        as it is.
+
+        Returns
+        -------
+        compacted : estimator of the same class
+            A fitted copy.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from skprune import PrunableMLPClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = PrunableMLPClassifier((6,), solver="lbfgs", max_iter=1000,
+        ...                             random_state=0).fit(X, y)
+        >>> clf.masks_[1][:2] = False   # units 0 and 1 no longer reach the output
+        >>> clf = clf.set_params(warm_start=True).fit(X, y)
+        >>> clf.compact().hidden_layer_sizes
+        (4,)
+        """
+        check_is_fitted(self)
+        return compact_network(copy.deepcopy(self))
+
+    # ------------------------------------------------------------------
+    # Persistence
+    # ------------------------------------------------------------------
+    def __getstate__(self):
+        state = super().__getstate__()
+        if "coefs_" in state and "masks_" in state:
+            state = dict(state)
+            state["_packed_weights"] = pack_weights(state.pop("coefs_"), state.pop("masks_"))
+        return state
+
+    def __setstate__(self, state):
+        if "_packed_weights" in state:
+            state = dict(state)
+            state["coefs_"], state["masks_"] = unpack_weights(state.pop("_packed_weights"))
+        super().__setstate__(state)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -63,6 +63,11 @@ MLPRegressor, default=None
     verbose : int, default=0
         Print one line per round.
 
+    compact : bool, default=False
+        Delete the hidden units left dead by pruning from ``estimator_``
+        (see :meth:`PrunableMLPClassifier.compact`): a smaller, faster network
+        with the same predictions.
+
 """
 
 PRUNER_ATTRIBUTES_DOC = """
@@ -156,6 +161,7 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         "memory": [None, str, HasMethods(["cache"])],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "compact": ["boolean"],
     }
 
     @abstractmethod
@@ -171,6 +177,7 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         memory=None,
         random_state=None,
         verbose=0,
+        compact=False,
     ):
         self.estimator = estimator
         self.sparsity = sparsity
@@ -181,6 +188,7 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         self.memory = memory
         self.random_state = random_state
         self.verbose = verbose
+        self.compact = compact
 
     # ------------------------------------------------------------------
     # The criterion
@@ -311,9 +319,9 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
             if callback is not None:
                 callback(step, model)
 
-        self.estimator_ = model
-        self.history_ = history
         self.sparsity_ = self._model_sparsity(model, data.reference)
+        self.estimator_ = model.compact() if self.compact else model
+        self.history_ = history
         self.n_features_in_ = model.n_features_in_
         if hasattr(model, "feature_names_in_"):
             self.feature_names_in_ = model.feature_names_in_

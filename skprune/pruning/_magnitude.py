@@ -61,6 +61,7 @@ class MagnitudePruner(BasePruner):
         memory=None,
         random_state=None,
         verbose=0,
+        compact=False,
         scope="global",
     ):
         super().__init__(
@@ -73,6 +74,7 @@ class MagnitudePruner(BasePruner):
             memory=memory,
             random_state=random_state,
             verbose=verbose,
+            compact=compact,
         )
         self.scope = scope
 

@@ -79,6 +79,7 @@ class OBDPruner(BasePruner):
         memory=None,
         random_state=None,
         verbose=0,
+        compact=False,
         hessian="gauss-newton",
         scope="global",
         n_hessian_samples=None,
@@ -93,6 +94,7 @@ class OBDPruner(BasePruner):
             memory=memory,
             random_state=random_state,
             verbose=verbose,
+            compact=compact,
         )
         self.hessian = hessian
         self.scope = scope

@@ -131,6 +131,7 @@ class OBSPruner(BasePruner):
         memory=None,
         random_state=None,
         verbose=0,
+        compact=False,
         method="auto",
         damping=None,
         scope="global",
@@ -148,6 +149,7 @@ class OBSPruner(BasePruner):
             memory=memory,
             random_state=random_state,
             verbose=verbose,
+            compact=compact,
         )
         self.method = method
         self.damping = damping

@@ -107,6 +107,7 @@ class UnitRemovalPruner(BasePruner):
         memory=None,
         random_state=None,
         verbose=0,
+        compact=False,
         criterion="contribution",
         layers="all",
         compensate=True,
@@ -122,6 +123,7 @@ class UnitRemovalPruner(BasePruner):
             memory=memory,
             random_state=random_state,
             verbose=verbose,
+            compact=compact,
         )
         self.criterion = criterion
         self.layers = layers
