@@ -1,0 +1,147 @@
+"""Deploying pruned models: compaction and persistence."""
+
+import pickle
+import warnings
+
+import joblib
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import load_digits, make_regression
+from sklearn.exceptions import ConvergenceWarning
+
+from skprune import (
+    MagnitudePruner,
+    OBDPruner,
+    OBSPruner,
+    PrunableMLPClassifier,
+    PrunableMLPRegressor,
+    UnitRemovalPruner,
+)
+
+SKPRUNE_TYPES = {
+    "skprune._training.optimizers.AdamOptimizer",
+    "skprune._training.optimizers.SGDOptimizer",
+    "skprune.neural_network._mlp.PrunableMLPClassifier",
+    "skprune.neural_network._mlp.PrunableMLPRegressor",
+    "skprune.pruning._magnitude.MagnitudePruner",
+    "skprune.pruning._obd.OBDPruner",
+    "skprune.pruning._obs.OBSPruner",
+    "skprune.pruning._unit_removal.UnitRemovalPruner",
+}
+
+
+@pytest.fixture(autouse=True)
+def _quiet_convergence():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X[:500] / 16.0, y[:500]
+
+
+PRUNERS = [
+    lambda net: MagnitudePruner(net, sparsity=0.95, prefit=True),
+    lambda net: OBDPruner(net, sparsity=0.95, prefit=True, retrain_iter=2),
+    lambda net: OBSPruner(net, sparsity=0.95, prefit=True, method="layerwise"),
+    lambda net: UnitRemovalPruner(net, sparsity=0.5, prefit=True),
+]
+
+
+@pytest.fixture(scope="module")
+def deep_net(digits):
+    X, y = digits
+    return PrunableMLPClassifier((40, 20), max_iter=60, random_state=0).fit(X, y)
+
+
+@pytest.mark.parametrize("make_pruner", PRUNERS)
+def test_compact_is_equivalent_and_smaller(digits, deep_net, make_pruner):
+    X, y = digits
+    pruned = make_pruner(deep_net).fit(X, y).estimator_
+    compacted = pruned.compact()
+    assert_allclose(compacted.predict_proba(X), pruned.predict_proba(X), rtol=1e-5, atol=1e-7)
+    assert compacted.n_params_ <= pruned.n_params_
+    assert compacted.n_nonzero_params_ <= pruned.n_nonzero_params_
+    for W, m in zip(compacted.coefs_, compacted.masks_):
+        assert W.shape == m.shape and np.all(W[~m] == 0)
+    assert pruned.compact().hidden_layer_sizes == compacted.hidden_layer_sizes  # pure
+
+
+def test_compact_folds_constant_units_into_the_next_biases(digits, deep_net):
+    X, y = digits
+    net = PrunableMLPClassifier.from_sklearn(deep_net.to_sklearn())
+    net.coefs_[0][:, :5] = 0.0  # units 0-4 of the first layer: constant relu(b)
+    net.intercepts_[0][:5] = np.abs(net.intercepts_[0][:5]) + 0.5  # and not zero
+    net.coefs_[1][:, :3] = 0.0  # units 0-2 of the second layer reach nothing downstream...
+    net.coefs_[2][:3] = 0.0  # ...and feed nothing
+    compacted = net.compact()
+    assert compacted.hidden_layer_sizes == (35, 17)
+    assert_allclose(compacted.predict_proba(X), net.predict_proba(X), rtol=1e-6, atol=1e-9)
+    assert compacted.masks_[0].shape == (64, 35)
+    compacted.set_params(warm_start=True, max_iter=2).fit(X, y)  # still trainable
+
+
+def test_pruners_compact_option(digits, deep_net):
+    X, y = digits
+    plain = MagnitudePruner(deep_net, sparsity=0.97, prefit=True).fit(X, y)
+    compact = MagnitudePruner(deep_net, sparsity=0.97, prefit=True, compact=True).fit(X, y)
+    assert compact.estimator_.n_params_ < plain.estimator_.n_params_
+    assert compact.sparsity_ == plain.sparsity_
+    assert_allclose(compact.predict_proba(X), plain.predict_proba(X), rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("make_pruner", PRUNERS)
+def test_pickle_and_joblib_round_trips(digits, deep_net, make_pruner, tmp_path):
+    X, y = digits
+    pruner = make_pruner(deep_net).fit(X, y)
+    for restored in (
+        pickle.loads(pickle.dumps(pruner)),
+        joblib.load(joblib.dump(pruner, tmp_path / "pruner.joblib")[0]),
+    ):
+        assert_array_equal(restored.predict_proba(X), pruner.predict_proba(X))
+        for a, b in zip(restored.estimator_.masks_, pruner.estimator_.masks_):
+            assert_array_equal(a, b)
+        restored.estimator_.partial_fit(X, y)  # the optimiser state came back too
+
+
+def test_round_trip_keeps_an_edited_mask_pending(digits, deep_net):
+    X, y = digits
+    net = PrunableMLPClassifier.from_sklearn(deep_net.to_sklearn())
+    net.masks_[0][:10] = False  # not yet applied: weights still non-zero
+    restored = pickle.loads(pickle.dumps(net))
+    assert_array_equal(restored.coefs_[0], net.coefs_[0])
+    assert_array_equal(restored.masks_[0], net.masks_[0])
+
+
+def test_sparse_network_files_are_much_smaller(digits, deep_net):
+    X, y = digits
+    dense_size = len(pickle.dumps(deep_net))
+    pruned = MagnitudePruner(deep_net, sparsity=0.95, prefit=True, retrain_iter=1).fit(X, y)
+    assert len(pickle.dumps(pruned.estimator_)) < 0.25 * dense_size
+
+
+def test_regressor_and_sgd_state_round_trip():
+    X, y = make_regression(n_samples=100, n_features=5, random_state=0)
+    reg = PrunableMLPRegressor(hidden_layer_sizes=(10,), solver="sgd", max_iter=5,
+                               random_state=0).fit(X, y / y.std())
+    restored = pickle.loads(pickle.dumps(reg))
+    assert_array_equal(restored.predict(X), reg.predict(X))
+    assert_array_equal(restored._optimizer.velocity, reg._optimizer.velocity)
+
+
+def test_skops_needs_only_skprune_types(digits, deep_net, tmp_path):
+    sio = pytest.importorskip("skops.io")
+    X, y = digits
+    for pruner in (OBSPruner(deep_net, sparsity=0.9, prefit=True, retrain_iter=1),
+                   UnitRemovalPruner(deep_net, sparsity=0.5, prefit=True)):
+        pruner.fit(X, y)
+        path = tmp_path / "model.skops"
+        sio.dump(pruner, path)
+        untrusted = set(sio.get_untrusted_types(file=path))
+        assert untrusted <= SKPRUNE_TYPES
+        restored = sio.load(path, trusted=sorted(untrusted))
+        assert_array_equal(restored.predict_proba(X), pruner.predict_proba(X))
