@@ -145,3 +145,48 @@ def test_skops_needs_only_skprune_types(digits, deep_net, tmp_path):
         assert untrusted <= SKPRUNE_TYPES
         restored = sio.load(path, trusted=sorted(untrusted))
         assert_array_equal(restored.predict_proba(X), pruner.predict_proba(X))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("sparsity", [0.0, 0.5, 0.9, 0.99, 1.0])
+def test_sparse_products_equal_dense_arithmetic(dtype, sparsity):
+    import scipy.sparse as sp
+
+    from skprune._core.network import Network
+
+    rng = np.random.RandomState(0)
+    units = (30, 20, 10, 4)
+    coefs = [(rng.randn(a, b) * (rng.rand(a, b) >= sparsity)).astype(dtype) for a, b in zip(units, units[1:])]
+    intercepts = [rng.randn(b).astype(dtype) for b in units[1:]]
+    net = Network(coefs, intercepts, "tanh", "log_loss_softmax")
+    X = rng.randn(1000, 30).astype(dtype)
+    dense = net.predict(X)
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    for threshold, block in ((1.0, 512), (0.2, 7)):
+        sparse = net.predict(X, sparse_below=threshold, block_size=block)
+        assert sparse.dtype == dtype
+        assert_allclose(sparse, dense, rtol=rtol, atol=rtol)
+    assert_allclose(net.predict(sp.csr_matrix(X), sparse_below=1.0), dense, rtol=rtol, atol=rtol)
+
+
+def test_predict_takes_the_sparse_path_on_large_batches(digits, monkeypatch):
+    import scipy.sparse as sp
+
+    from skprune._core import network as network_module
+
+    X, y = digits
+    net = PrunableMLPClassifier((30,), max_iter=30, random_state=0).fit(X, y)
+    pruned = MagnitudePruner(net, sparsity=0.99, scope="layer", prefit=True).fit(X, y).estimator_
+    big = np.tile(X, (5, 1))  # 2,500 rows
+    expected = pruned._network().forward(big)[-1]
+    built, original = [], sp.csr_matrix
+
+    def spy(matrix):
+        built.append(matrix.shape)
+        return original(matrix)
+
+    monkeypatch.setattr(network_module.sp, "csr_matrix", spy)
+    pruned.predict_proba(X)  # 500 rows: dense
+    assert built == []
+    assert_allclose(pruned.predict_proba(big), expected, rtol=1e-10, atol=1e-12)
+    assert built == [(30, 64), (10, 30)]

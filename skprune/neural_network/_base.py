@@ -28,7 +28,12 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from .._core.network import FlatParameters, Network
+from .._core.network import (
+    SPARSE_DENSITY_CROSSOVER,
+    SPARSE_MIN_ROWS,
+    FlatParameters,
+    Network,
+)
 from ._compact import compact_network
 from .._packing import pack_weights, unpack_weights
 from .._training.loops import MinibatchTrainer, run_lbfgs
@@ -555,7 +560,8 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
                 self, X, accept_sparse=["csr", "csc"], reset=False,
                 dtype=(np.float64, np.float32),
             )
-        return self._network().predict(X)
+        sparse_below = SPARSE_DENSITY_CROSSOVER if X.shape[0] >= SPARSE_MIN_ROWS else 0.0
+        return self._network().predict(X, sparse_below=sparse_below)
 
     def _predict(self, X, check_input=True):
         return self._predict_from_output(self._forward(X, check_input=check_input))
