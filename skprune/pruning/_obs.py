@@ -230,7 +230,7 @@ class OBSPruner(BasePruner):
         theta[free] = w
         theta[~keep] = 0.0
         offsets = np.cumsum([0] + [W.size for W in coefs])
-        for i, (W, b) in enumerate(zip(coefs, intercepts)):
+        for i, W in enumerate(coefs):
             W[...] = theta[offsets[i] : offsets[i + 1]].reshape(W.shape)
             masks[i] = keep[offsets[i] : offsets[i + 1]].reshape(W.shape)
         bias_values = theta[n_coef:]

@@ -1,6 +1,6 @@
 """Hidden-unit removal with least-squares compensation (Castellano et al. 1997)."""
 
-from numbers import Integral, Real
+from numbers import Real
 
 import numpy as np
 from scipy.linalg import get_blas_funcs
