@@ -40,7 +40,11 @@ class OBDPruner(BasePruner):
     Attributes
     ----------"""
         + PRUNER_ATTRIBUTES_DOC
-        + """
+        + """    saliencies_ : list of ndarray
+        The saliency of every weight, shaped like ``estimator_.coefs_``, as
+        computed in the last round (before that round's pruning). With
+        ``sparsity=0`` these are the saliencies of the trained network.
+
     See Also
     --------
     MagnitudePruner : The first-order control.
@@ -100,7 +104,7 @@ class OBDPruner(BasePruner):
         self.scope = scope
         self.n_hessian_samples = n_hessian_samples
 
-    def hessian_diagonal(self, model, data):
+    def _hessian_diagonal(self, model, data):
         """Diagonal of the chosen Hessian approximation, per weight matrix."""
         network = model._network(model.masks_)
         if self.hessian == "fisher":
@@ -110,6 +114,7 @@ class OBDPruner(BasePruner):
 
     def _prune(self, model, data, sparsity, random_state):
         data = data.subsample(self.n_hessian_samples, random_state)
-        diagonals = self.hessian_diagonal(model, data)
+        diagonals = self._hessian_diagonal(model, data)
         saliencies = [0.5 * h * W * W for h, W in zip(diagonals, model.coefs_)]
+        self.saliencies_ = saliencies
         set_masks(model, lowest_score_masks(saliencies, model.masks_, sparsity, self.scope))

@@ -1,0 +1,67 @@
+"""
+Choosing the sparsity: GridSearchCV, pruning_curve and PrunerCV
+===============================================================
+
+Every pruner is a scikit-learn estimator, so ``GridSearchCV`` can choose its
+``sparsity`` inside a ``Pipeline``. But an iterative pruner passes through
+every lower sparsity on its way to a high one: ``pruning_curve`` and
+``PrunerCV`` prune one path per fold and score every level on the way, for
+about the cost of a single fit per fold.
+"""
+
+# %%
+import time
+import warnings
+
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler
+
+from skprune import OBDPruner, PrunableMLPClassifier
+from skprune.inspection import PruningCurveDisplay
+from skprune.model_selection import PrunerCV
+
+warnings.simplefilter("ignore", ConvergenceWarning)
+X, y = load_digits(return_X_y=True)
+levels = [0.5, 0.7, 0.8, 0.9, 0.95, 0.98]
+pipe = make_pipeline(
+    MinMaxScaler(),
+    OBDPruner(PrunableMLPClassifier((64,), max_iter=100, random_state=0), retrain_iter=10),
+)
+
+# %%
+# GridSearchCV over the sparsity
+# ------------------------------
+start = time.perf_counter()
+grid = GridSearchCV(pipe, {"obdpruner__sparsity": levels}, cv=3).fit(X, y)
+grid_time = time.perf_counter() - start
+
+# %%
+# PrunerCV: one path per fold, the sparsest level within 1 point of the best
+# --------------------------------------------------------------------------
+start = time.perf_counter()
+search = PrunerCV(pipe, sparsities=levels, cv=3, selection="sparsest", tol=0.01).fit(X, y)
+path_time = time.perf_counter() - start
+
+print(f"GridSearchCV: {grid_time:6.1f} s, best sparsity {grid.best_params_['obdpruner__sparsity']}")
+print(f"PrunerCV:     {path_time:6.1f} s, chosen sparsity {search.best_sparsity_} "
+      f"(best level's score {search.cv_results_['mean_test_score'].max():.3f}, "
+      f"chosen {search.best_score_:.3f})")
+
+# %%
+# The curve
+# ---------
+display = PruningCurveDisplay.from_results(
+    search.cv_results_["sparsity"],
+    np.column_stack([search.cv_results_[f"split{k}_train_score"] for k in range(3)]),
+    np.column_stack([search.cv_results_[f"split{k}_test_score"] for k in range(3)]),
+    label="OBD, pruning path", x="compression", show_train=True, score_name="accuracy",
+)
+display.ax_.plot(1 / (1 - np.array(levels)), grid.cv_results_["mean_test_score"], "k:x",
+                 label="GridSearchCV (test)")
+display.ax_.legend()
+plt.show()
