@@ -46,6 +46,8 @@ for name, make in methods.items():
     print(name, " ".join(f"{s:.3f}" for s in scores))
 ax.axhline(dense.score(X_test, y_test), color="grey", linestyle=":", label="dense")
 ax.set_xscale("log")
+ax.set_xticks([2, 3, 5, 10, 20, 50], labels=["2", "3", "5", "10", "20", "50"])
+ax.minorticks_off()
 ax.set_xlabel("compression ratio (weights before / after)")
 ax.set_ylabel("test accuracy")
 ax.legend()

@@ -111,7 +111,11 @@ class PruningCurveDisplay:
             color = line.get_color()
             self.lines_.append(line)
         if x == "compression":
+            from matplotlib.ticker import NullFormatter, ScalarFormatter
+
             ax.set_xscale("log")
+            ax.xaxis.set_major_formatter(ScalarFormatter())
+            ax.xaxis.set_minor_formatter(NullFormatter())
             ax.set_xlabel("Compression ratio (weights before / after)")
         else:
             ax.set_xlabel("Sparsity")

@@ -1,0 +1,49 @@
+"""Sphinx configuration of the skprune documentation."""
+
+import os
+import sys
+import warnings
+
+sys.path.insert(0, os.path.abspath(".."))
+
+import skprune  # noqa: E402
+
+project = "skprune"
+author = "The skprune developers"
+copyright = "2026, The skprune developers"
+release = version = skprune.__version__
+
+extensions = [
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.intersphinx",
+    "sphinx.ext.mathjax",
+    "numpydoc",
+    "sphinx_gallery.gen_gallery",
+]
+
+autosummary_generate = True
+autodoc_default_options = {"members": True}
+numpydoc_show_class_members = False
+numpydoc_class_members_toctree = False
+templates_path = ["_templates"]
+exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py", "**.zip"]
+
+html_theme = "pydata_sphinx_theme"
+html_title = "skprune"
+html_theme_options = {"navigation_with_keys": False}
+
+# No network while building: cross-references to other projects stay plain.
+intersphinx_mapping = {}
+
+sphinx_gallery_conf = {
+    "examples_dirs": "../examples",
+    "gallery_dirs": "auto_examples",
+    "filename_pattern": r"/plot_",
+    "download_all_examples": False,
+    "within_subsection_order": "FileNameSortKey",
+    "abort_on_example_error": True,
+    "matplotlib_animations": False,
+}
+
+warnings.filterwarnings("ignore", category=UserWarning, message="Matplotlib is currently using agg")
