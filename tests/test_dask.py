@@ -14,7 +14,20 @@ from skprune.model_selection import pruning_curve
 distributed = pytest.importorskip("distributed", reason="dask[distributed] is not installed")
 
 
-def test_grid_search_and_pruning_curve_on_a_local_cluster():
+@pytest.fixture
+def restored_environment():
+    """distributed sets OMP/MKL/OPENBLAS_NUM_THREADS=1 in os.environ for its
+    workers; restore the environment so that later subprocesses see the usual
+    thread counts (and so compute bit for bit as this process does)."""
+    import os
+
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+def test_grid_search_and_pruning_curve_on_a_local_cluster(restored_environment):
     from joblib import parallel_backend
 
     X, y = load_iris(return_X_y=True)

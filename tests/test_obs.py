@@ -215,10 +215,19 @@ def test_singular_hessians_give_finite_weights(method):
 
 def test_damped_inverse_raises_damping_on_a_singular_matrix():
     H = np.ones((3, 3))
-    with pytest.warns(UserWarning, match="singular"):
+    from skprune.exceptions import NumericalWarning
+
+    with pytest.warns(NumericalWarning, match="singular"):
         H_inv, lam = damped_inverse(H, 0.0)
     assert lam > 0 and np.isfinite(H_inv).all()
     assert_allclose(H_inv @ (H + lam * np.eye(3)), np.eye(3), atol=1e-6)
+
+
+def test_layerwise_refuses_a_gram_matrix_over_the_memory_bound(digits):
+    X, y = digits
+    pruner = OBSPruner(PrunableMLPClassifier((10,), max_iter=5), method="layerwise", max_hessian_mb=0.05)
+    with pytest.raises(ValueError, match="Layer 0 has 64 inputs"):
+        pruner.fit(X, y)
 
 
 @pytest.mark.parametrize(

@@ -132,6 +132,7 @@ def test_tol_stops_before_the_score_drops(digits, fitted):
         (PrunableMLPClassifier(()), dict(), "hidden layer"),
         (PrunableMLPClassifier((10,)), dict(criterion="size"), "criterion"),
         (PrunableMLPClassifier((10,)), dict(tol=-1.0), "tol"),
+        (PrunableMLPClassifier((30000,)), dict(), "MiB"),
     ],
 )
 def test_bad_input(digits, net, params, match):

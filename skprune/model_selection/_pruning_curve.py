@@ -76,8 +76,12 @@ def _path_scores(estimator, X, y, train, test, levels, scorer):
 
 def pruning_scores(estimator, X, y, levels, cv, scoring, n_jobs):
     """Train and test scores, shape (n_levels, n_folds), one path per fold."""
-    X, y = indexable(X, y)
     _, pruner = split_pipeline(estimator)
+    if y is None:
+        raise ValueError(
+            f"{type(pruner).__name__} requires y to be passed, but the target y is None."
+        )
+    X, y = indexable(X, y)
     cv = check_cv(cv, y, classifier=is_classifier(pruner))
     scorer = check_scoring(pruner._template(), scoring=scoring)
     results = Parallel(n_jobs=n_jobs)(

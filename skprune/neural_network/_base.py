@@ -551,10 +551,8 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
     # ------------------------------------------------------------------
     def _forward(self, X, check_input=True):
         if check_input:
-            X = validate_data(
-                self, X, accept_sparse=["csr", "csc"], reset=False,
-                dtype=(np.float64, np.float32),
-            )
+            # dtype="numeric", as scikit-learn's MLPs validate at predict time
+            X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
         sparse_below = SPARSE_DENSITY_CROSSOVER if X.shape[0] >= SPARSE_MIN_ROWS else 0.0
         return self._network().predict(X, sparse_below=sparse_below)
 

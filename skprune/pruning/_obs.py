@@ -82,8 +82,9 @@ class OBSPruner(BasePruner):
         random in each round; None uses them all.
 
     max_hessian_mb : float, default=1024
-        Refuse ``method="full"`` when its Hessian and inverse would need more
-        memory than this (in MiB).
+        Refuse, before any work, a Hessian (``method="full"``) or a layer's
+        Gram matrix (``"layerwise"``) whose matrices would need more memory
+        than this (in MiB).
 
     Attributes
     ----------"""
@@ -247,6 +248,14 @@ class OBSPruner(BasePruner):
         hidden = ACTIVATIONS[model.activation]
         last = len(model.coefs_) - 1
         reference = data.reference if data.reference is not None else model
+        for layer, W in enumerate(model.coefs_):
+            need_mb = 3 * 8 * (W.shape[0] + 1) ** 2 / 2**20
+            if need_mb > self.max_hessian_mb:
+                raise ValueError(
+                    f"Layer {layer} has {W.shape[0]} inputs: its Gram matrix and inverse "
+                    f"need about {need_mb:.0f} MiB, more than max_hessian_mb="
+                    f"{self.max_hessian_mb}."
+                )
         for layer, (W, b) in enumerate(zip(model.coefs_, model.intercepts_)):
             W_bar = np.vstack([W, b[None, :]]).astype(np.float64)
             # the pre-activations to reproduce: those of the network before pruning

@@ -19,6 +19,8 @@ import warnings
 import numpy as np
 from scipy.linalg import LinAlgError, get_blas_funcs, lapack
 
+from ..exceptions import NumericalWarning
+
 _TINY = 1e-300
 
 
@@ -50,7 +52,7 @@ def damped_inverse(H, damping):
                         warnings.warn(
                             f"The Hessian is singular; damping was raised to "
                             f"{lam / scale:.3g} x its mean diagonal.",
-                            UserWarning,
+                            NumericalWarning,
                             stacklevel=3,
                         )
                     return H_inv, lam

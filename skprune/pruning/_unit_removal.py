@@ -17,6 +17,10 @@ from ._obs_solvers import damped_inverse
 # number, so that equal data weighted or repeated give the same network.
 _GRAM_DAMPING = 1e-6
 
+# The Gram matrix of a hidden layer and its inverse are (units + 1)^2 each;
+# wider layers are refused rather than exhausting memory.
+MAX_GRAM_MB = 4096
+
 
 class UnitRemovalPruner(BasePruner):
     __doc__ = (
@@ -151,6 +155,12 @@ class UnitRemovalPruner(BasePruner):
         if not widths:
             raise ValueError("UnitRemovalPruner needs a network with a hidden layer.")
         for layer in self._selected_layers(len(widths)):
+            need_mb = 2 * 8 * (widths[layer] + 1) ** 2 / 2**20
+            if need_mb > MAX_GRAM_MB:
+                raise ValueError(
+                    f"Hidden layer {layer} has {widths[layer]} units: its Gram matrix and "
+                    f"inverse need about {need_mb:.0f} MiB, more than {MAX_GRAM_MB} MiB."
+                )
             if int(np.floor(self.sparsity * widths[layer] + 0.5)) >= widths[layer]:
                 raise ValueError(
                     f"sparsity={self.sparsity} would remove every unit of hidden layer "
