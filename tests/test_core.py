@@ -123,12 +123,9 @@ def numeric_output_hessian(loss, z, y):
     return 0.5 * (H + H.T)
 
 
-@pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
-@pytest.mark.parametrize("output_loss", sorted(OUTPUT_LOSSES))
-def test_gauss_newton_diagonal_matches_explicit_jacobians(activation, output_loss):
-    X, Y, coefs, intercepts, sw = make_problem(output_loss, n_samples=5)
+def brute_force_gauss_newton(X, Y, sw, coefs, intercepts, activation, output_loss):
+    """The Gauss-Newton matrix from explicit (finite-difference) Jacobians."""
     net, params = flat_network(coefs, intercepts, activation, output_loss)
-    loss = net.loss
 
     def outputs(theta, identity_output):
         saved = params.vector.copy()
@@ -143,13 +140,20 @@ def test_gauss_newton_diagonal_matches_explicit_jacobians(activation, output_los
     if output_loss.startswith("squared_error"):
         # Half squared error in the outputs: the Gauss-Newton matrix is J_p^T J_p.
         J = numeric_jacobian(lambda t: outputs(t, False), theta)
-        G = np.einsum("i,iko,ikp->op", weights, J, J)
-    else:
-        # Canonical pairs: J_z^T (d2L/dz2) J_z with the exact output Hessian.
-        J = numeric_jacobian(lambda t: outputs(t, True), theta)
-        z = outputs(theta, True)
-        H = np.stack([numeric_output_hessian(loss, z[i], Y[i]) for i in range(len(X))])
-        G = np.einsum("i,iko,ikl,ilp->op", weights, J, H, J)
+        return np.einsum("i,iko,ikp->op", weights, J, J)
+    # Canonical pairs: J_z^T (d2L/dz2) J_z with the exact output Hessian.
+    J = numeric_jacobian(lambda t: outputs(t, True), theta)
+    z = outputs(theta, True)
+    H = np.stack([numeric_output_hessian(net.loss, z[i], Y[i]) for i in range(len(X))])
+    return np.einsum("i,iko,ikl,ilp->op", weights, J, H, J)
+
+
+@pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
+@pytest.mark.parametrize("output_loss", sorted(OUTPUT_LOSSES))
+def test_gauss_newton_diagonal_matches_explicit_jacobians(activation, output_loss):
+    X, Y, coefs, intercepts, sw = make_problem(output_loss, n_samples=5)
+    net, _ = flat_network(coefs, intercepts, activation, output_loss)
+    G = brute_force_gauss_newton(X, Y, sw, coefs, intercepts, activation, output_loss)
 
     coef_diag, intercept_diag = gauss_newton_diagonal(net, X, sample_weight=sw)
     ours = np.concatenate([d.ravel() for d in coef_diag + intercept_diag])
@@ -263,25 +267,8 @@ def test_gauss_newton_matrix_matches_explicit_jacobians(output_loss):
 
     X, Y, coefs, intercepts, sw = make_problem(output_loss, n_samples=5)
     net, params = flat_network(coefs, intercepts, "tanh", output_loss)
-
-    def outputs(theta, identity_output):
-        saved = params.vector.copy()
-        params.vector[...] = theta
-        name = "squared_error_identity" if identity_output else output_loss
-        out = Network(params.coefs, params.intercepts, "tanh", name).predict(X)
-        params.vector[...] = saved
-        return out.copy()
-
-    theta = params.vector.copy()
-    weights = sw / sw.sum()
-    if output_loss.startswith("squared_error"):
-        J = numeric_jacobian(lambda t: outputs(t, False), theta)
-        G = np.einsum("i,iko,ikp->op", weights, J, J)
-    else:
-        J = numeric_jacobian(lambda t: outputs(t, True), theta)
-        z = outputs(theta, True)
-        H = np.stack([numeric_output_hessian(net.loss, z[i], Y[i]) for i in range(len(X))])
-        G = np.einsum("i,iko,ikl,ilp->op", weights, J, H, J)
+    G = brute_force_gauss_newton(X, Y, sw, coefs, intercepts, "tanh", output_loss)
+    theta = params.vector
     assert_allclose(gauss_newton_matrix(net, X, sw), G, rtol=1e-5, atol=1e-9)
     free = np.random.RandomState(0).uniform(size=theta.size) < 0.6
     blocked = gauss_newton_matrix(net, X, sw, free=free, max_block_size=1)

@@ -1,14 +1,12 @@
 """Deploying pruned models: compaction and persistence."""
 
 import pickle
-import warnings
 
 import joblib
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_digits, make_regression
-from sklearn.exceptions import ConvergenceWarning
 
 from skprune import (
     MagnitudePruner,
@@ -31,11 +29,6 @@ SKPRUNE_TYPES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _quiet_convergence():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_digits
-from sklearn.exceptions import ConvergenceWarning
 
 from skprune import MagnitudePruner, OBSPruner, PrunableMLPClassifier
 from skprune.pruning._obs_solvers import (
@@ -17,11 +16,6 @@ from skprune.pruning._obs_solvers import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _quiet_convergence():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,6 @@
 """The prune -> retrain framework, MagnitudePruner and OBDPruner."""
 
 import pickle
-import warnings
 
 import numpy as np
 import pytest
@@ -9,7 +8,7 @@ from joblib import Memory
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone, is_classifier, is_regressor
 from sklearn.datasets import load_digits, load_iris, make_regression
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 from sklearn.neural_network import MLPClassifier
@@ -33,11 +32,6 @@ PRUNERS = [
 PRUNER_IDS = ["magnitude", "obd-gn", "obd-lecun", "obd-fisher"]
 
 
-@pytest.fixture(autouse=True)
-def _quiet_convergence():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -33,11 +33,6 @@ PRUNERS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _quiet_convergence():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
 
 
 def degenerate_data(dtype):

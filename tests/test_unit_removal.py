@@ -1,21 +1,14 @@
 """UnitRemovalPruner: hidden-unit removal with least-squares compensation."""
 
-import warnings
 
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_digits, make_regression
-from sklearn.exceptions import ConvergenceWarning
 
 from skprune import PrunableMLPClassifier, PrunableMLPRegressor, UnitRemovalPruner
 
 
-@pytest.fixture(autouse=True)
-def _quiet_convergence():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -1,18 +1,18 @@
 """PrunerCV: choose the sparsity by cross-validated pruning paths."""
 
-import copy
 from numbers import Integral, Real
 
 import numpy as np
 from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
-from sklearn.utils import check_random_state, get_tags
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from ..neural_network import PrunableMLPClassifier
 from ..pruning import MagnitudePruner
+from ..pruning._base import inherit_tags
 from ._pruning_curve import check_sparsities, fit_pruning_path, pruning_scores, split_pipeline
 
 DEFAULT_SPARSITIES = (0.5, 0.7, 0.8, 0.9, 0.95)
@@ -258,10 +258,4 @@ class PrunerCV(MetaEstimatorMixin, BaseEstimator):
         return self.best_estimator_.score(X, y, sample_weight=sample_weight)
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        inner = get_tags(self._template())
-        tags.estimator_type = inner.estimator_type
-        tags.classifier_tags = copy.deepcopy(inner.classifier_tags)
-        tags.regressor_tags = copy.deepcopy(inner.regressor_tags)
-        tags.input_tags.sparse = inner.input_tags.sparse
-        return tags
+        return inherit_tags(super().__sklearn_tags__(), self._template())

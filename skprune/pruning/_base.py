@@ -125,6 +125,16 @@ class PruningData:
         return PruningData(self.X[idx], self.Y[idx], self.y[idx], sw, self.reference)
 
 
+def inherit_tags(tags, inner):
+    """A meta-estimator's tags: classifier or regressor, sparse input, as ``inner``."""
+    inner_tags = get_tags(inner)
+    tags.estimator_type = inner_tags.estimator_type
+    tags.classifier_tags = copy.deepcopy(inner_tags.classifier_tags)
+    tags.regressor_tags = copy.deepcopy(inner_tags.regressor_tags)
+    tags.input_tags.sparse = inner_tags.input_tags.sparse
+    return tags
+
+
 def _fit_dense(estimator, X, y, sample_weight):
     """Fit the dense network (module level so that joblib.Memory can cache it)."""
     return estimator.fit(X, y, sample_weight=sample_weight)
@@ -452,10 +462,4 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         return self.estimator_.score(X, y, sample_weight=sample_weight)
 
     def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        inner = get_tags(self._template())
-        tags.estimator_type = inner.estimator_type
-        tags.classifier_tags = copy.deepcopy(inner.classifier_tags)
-        tags.regressor_tags = copy.deepcopy(inner.regressor_tags)
-        tags.input_tags.sparse = inner.input_tags.sparse
-        return tags
+        return inherit_tags(super().__sklearn_tags__(), self._template())
