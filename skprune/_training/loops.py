@@ -11,6 +11,15 @@ import scipy.optimize
 import scipy.sparse as sp
 
 
+def layer_buffers(network, n_rows, dtype):
+    """Preallocated (activations, deltas) of every layer for ``n_rows`` samples."""
+    units = network.layer_units[1:]
+    return (
+        [np.empty((n_rows, u), dtype=dtype) for u in units],
+        [np.empty((n_rows, u), dtype=dtype) for u in units],
+    )
+
+
 class MinibatchTrainer:
     """Preallocated buffers and the epoch loop of a stochastic solver.
 
@@ -30,8 +39,7 @@ class MinibatchTrainer:
         self.batch_size = batch_size
         dtype = params.vector.dtype
         units = network.layer_units
-        self._activations = [np.empty((batch_size, u), dtype=dtype) for u in units[1:]]
-        self._deltas = [np.empty((batch_size, u), dtype=dtype) for u in units[1:]]
+        self._activations, self._deltas = layer_buffers(network, batch_size, dtype)
         self._X = np.empty((batch_size, units[0]), dtype=dtype)
         self._Y = np.empty((batch_size, units[-1]), dtype=dtype)
         self._sw = np.empty(batch_size, dtype=dtype)
@@ -105,11 +113,7 @@ def run_lbfgs(network, params, X, Y, sample_weight, alpha, *, max_iter, max_fun,
     grads = params.zeros_like()
     free = free_parameter_mask(network, params)
     vector, gvector = params.vector, grads.vector
-    n = X.shape[0]
-    units = network.layer_units
-    dtype = vector.dtype
-    activation_buffers = [np.empty((n, u), dtype=dtype) for u in units[1:]]
-    delta_buffers = [np.empty((n, u), dtype=dtype) for u in units[1:]]
+    activation_buffers, delta_buffers = layer_buffers(network, X.shape[0], vector.dtype)
 
     def loss_and_grad(x):
         if free is None:

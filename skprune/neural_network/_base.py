@@ -31,7 +31,7 @@ from .._core.network import (
 )
 from ._compact import compact_network
 from .._packing import pack_weights, unpack_weights
-from .._training.loops import MinibatchTrainer, run_lbfgs
+from .._training.loops import MinibatchTrainer, free_parameter_mask, run_lbfgs
 from .._training.optimizers import AdamOptimizer, SGDOptimizer
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
@@ -377,8 +377,8 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
             optimizer = copy.deepcopy(optimizer)
         else:
             optimizer = self._new_optimizer(n_params, params.vector.dtype)
-        if network.is_masked:
-            keep = np.concatenate([m.ravel() for m in network.masks])
+        keep = free_parameter_mask(network, params)
+        if keep is not None:
             optimizer.reset_masked(keep.astype(params.vector.dtype))
         self._optimizer = optimizer
 

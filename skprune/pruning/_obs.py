@@ -7,6 +7,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._core.activations import ACTIVATIONS
 from .._core.curvature import augmented_normal_equations, gauss_newton_matrix
+from .._core.network import FlatParameters
+from .._training.loops import free_parameter_mask
 from ._base import PRUNER_ATTRIBUTES_DOC, PRUNER_PARAMETERS_DOC, BasePruner
 from ._obs_solvers import (
     damped_inverse,
@@ -199,25 +201,27 @@ class OBSPruner(BasePruner):
                 "max_hessian_mb)."
             )
         masks, coefs, intercepts = model.masks_, model.coefs_, model.intercepts_
-        n_coef = sum(W.size for W in coefs)
-        free = np.concatenate([m.ravel() for m in masks] + [np.ones(b.size, bool) for b in intercepts])
-        theta = np.concatenate([W.ravel() for W in coefs] + [b.ravel() for b in intercepts])
+        # one float64 vector over all parameters, in gauss_newton_matrix's order
+        params = FlatParameters.from_arrays(coefs, intercepts, np.float64)
+        network = model._network(masks)
+        free = free_parameter_mask(network, params)
+        if free is None:
+            free = np.ones(params.vector.size, dtype=bool)
         layer_of = np.concatenate(
             [np.full(W.size, i) for i, W in enumerate(coefs)]
             + [np.full(b.size, -1) for b in intercepts]
         )
 
-        network = model._network(masks)
         H = gauss_newton_matrix(network, data.X, data.sample_weight, free=free)
         H_inv, _ = damped_inverse(H, 0.1 if self.damping is None else self.damping)
-        w = theta[free].astype(np.float64)
+        w = params.vector[free]
         groups = layer_of[free]
         candidates = groups >= 0
 
         targets = self._layer_targets(model, sparsity)
         pruned = [int(np.count_nonzero(~m)) for m in masks]
         if self.scope == "global":
-            n_target = int(np.floor(sparsity * n_coef + 0.5))
+            n_target = int(np.floor(sparsity * params.n_coef + 0.5))
             n_remove, quota = max(0, n_target - sum(pruned)), None
         else:
             quota = np.maximum(0, np.array(targets) - np.array(pruned))
@@ -225,19 +229,15 @@ class OBSPruner(BasePruner):
             candidates &= np.isin(groups, np.flatnonzero(quota > 0))
         removed, _ = obs_greedy(H_inv, w, candidates, n_remove, quota=quota, groups=groups)
 
-        free_index = np.flatnonzero(free)
         keep = free.copy()
-        keep[free_index[removed]] = False
-        theta[free] = w
-        theta[~keep] = 0.0
-        offsets = np.cumsum([0] + [W.size for W in coefs])
-        for i, W in enumerate(coefs):
-            W[...] = theta[offsets[i] : offsets[i + 1]].reshape(W.shape)
-            masks[i] = keep[offsets[i] : offsets[i + 1]].reshape(W.shape)
-        bias_values = theta[n_coef:]
-        bias_offsets = np.cumsum([0] + [b.size for b in intercepts])
-        for i, b in enumerate(intercepts):
-            b[...] = bias_values[bias_offsets[i] : bias_offsets[i + 1]]
+        keep[np.flatnonzero(free)[removed]] = False
+        params.vector[free] = w
+        params.vector[~keep] = 0.0
+        kept_weights = np.split(keep[: params.n_coef], np.cumsum([W.size for W in coefs])[:-1])
+        for i, (W, b) in enumerate(zip(coefs, intercepts)):
+            W[...] = params.coefs[i]
+            b[...] = params.intercepts[i]
+            masks[i] = kept_weights[i].reshape(W.shape)
 
     # ------------------------------------------------------------------
     def _prune_layerwise(self, model, data, sparsity):
