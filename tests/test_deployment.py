@@ -20,8 +20,8 @@ from skprune import (
 SKPRUNE_TYPES = {
     "skprune._training.optimizers.AdamOptimizer",
     "skprune._training.optimizers.SGDOptimizer",
-    "skprune.neural_network._mlp.PrunableMLPClassifier",
-    "skprune.neural_network._mlp.PrunableMLPRegressor",
+    "skprune.neural_network._classifier.PrunableMLPClassifier",
+    "skprune.neural_network._regressor.PrunableMLPRegressor",
     "skprune.pruning._magnitude.MagnitudePruner",
     "skprune.pruning._obd.OBDPruner",
     "skprune.pruning._obs.OBSPruner",
@@ -171,7 +171,7 @@ def test_predict_takes_the_sparse_path_on_large_batches(digits, monkeypatch):
     net = PrunableMLPClassifier((30,), max_iter=30, random_state=0).fit(X, y)
     pruned = MagnitudePruner(net, sparsity=0.99, scope="layer", prefit=True).fit(X, y).estimator_
     big = np.tile(X, (5, 1))  # 2,500 rows
-    expected = pruned._network().forward(big)[-1]
+    expected = pruned._network_view().forward(big)[-1]
     built, original = [], sp.csr_matrix
 
     def spy(matrix):

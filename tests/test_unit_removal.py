@@ -50,7 +50,7 @@ def test_a_duplicated_unit_goes_first_and_predictions_do_not_change(digits, fitt
 def test_incremental_solver_matches_direct_least_squares_at_every_step(digits, fitted):
     X, y = digits
     n_remove = 6
-    activations = fitted._network().forward(X)
+    activations = fitted._network_view().forward(X)
     Y = np.hstack([activations[1], np.ones((len(X), 1))])
     W_bar = np.vstack([fitted.coefs_[1], fitted.intercepts_[1]])
     target = Y @ W_bar

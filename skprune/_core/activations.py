@@ -24,15 +24,12 @@ class Activation:
         Multiplies ``delta`` in place by ``f'(z)`` evaluated through ``A = f(z)``.
     derivative : callable ``f(A) -> ndarray``
         ``f'(z)`` as a new array.
-    second_derivative : callable ``f(A) -> ndarray``
-        ``f''(z)`` as a new array (used by LeCun's diagonal recursion).
     """
 
     name: str
     forward: Callable
     backward: Callable
     derivative: Callable
-    second_derivative: Callable
 
 
 def _identity_forward(Z):
@@ -56,10 +53,6 @@ def _logistic_derivative(A):
     return A * (1 - A)
 
 
-def _logistic_second_derivative(A):
-    return A * (1 - A) * (1 - 2 * A)
-
-
 def _tanh_forward(Z):
     np.tanh(Z, out=Z)
 
@@ -70,10 +63,6 @@ def _tanh_backward(A, delta):
 
 def _tanh_derivative(A):
     return 1 - A * A
-
-
-def _tanh_second_derivative(A):
-    return -2 * A * (1 - A * A)
 
 
 def _relu_forward(Z):
@@ -99,10 +88,6 @@ def _softmax_forward(Z):
     Z /= Z.sum(axis=1, keepdims=True)
 
 
-def _zeros_like(A):
-    return np.zeros_like(A)
-
-
 def _ones_like(A):
     return np.ones_like(A)
 
@@ -112,27 +97,13 @@ def _unsupported(A, *args):  # pragma: no cover - never reached for output layer
 
 
 ACTIVATIONS = {
-    "identity": Activation(
-        "identity", _identity_forward, _identity_backward, _ones_like, _zeros_like
-    ),
-    "logistic": Activation(
-        "logistic",
-        _logistic_forward,
-        _logistic_backward,
-        _logistic_derivative,
-        _logistic_second_derivative,
-    ),
-    "tanh": Activation(
-        "tanh", _tanh_forward, _tanh_backward, _tanh_derivative, _tanh_second_derivative
-    ),
-    "relu": Activation(
-        "relu", _relu_forward, _relu_backward, _relu_derivative, _zeros_like
-    ),
+    "identity": Activation("identity", _identity_forward, _identity_backward, _ones_like),
+    "logistic": Activation("logistic", _logistic_forward, _logistic_backward, _logistic_derivative),
+    "tanh": Activation("tanh", _tanh_forward, _tanh_backward, _tanh_derivative),
+    "relu": Activation("relu", _relu_forward, _relu_backward, _relu_derivative),
     # Output-only activations: their derivatives are folded into the loss.
-    "softmax": Activation(
-        "softmax", _softmax_forward, _unsupported, _unsupported, _unsupported
-    ),
-    "exp": Activation("exp", _exp_forward, _unsupported, _unsupported, _unsupported),
+    "softmax": Activation("softmax", _softmax_forward, _unsupported, _unsupported),
+    "exp": Activation("exp", _exp_forward, _unsupported, _unsupported),
 }
 
 HIDDEN_ACTIVATIONS = ("identity", "logistic", "tanh", "relu")

@@ -24,11 +24,6 @@ def _normalised_weights(n_samples, sample_weight, dtype):
     return sample_weight / sample_weight.sum()
 
 
-def layer_inputs(network, X):
-    """Inputs ``A_l`` of every weight layer: ``[X, A_1, ..., A_{L-1}]``."""
-    return network.forward(X)[:-1]
-
-
 def gauss_newton_diagonal(network, X, sample_weight=None, max_block_size=2**22):
     """Exact diagonal of the Gauss-Newton matrix ``sum_i w_i J_i^T H_i J_i``.
 
@@ -138,23 +133,6 @@ def augmented_normal_equations(A, Z=None, sample_weight=None):
     cross[fan_in] = Z.sum(axis=0) if w is None else w @ Z
     cross /= total
     return gram, cross
-
-
-def augmented_gram(A, sample_weight=None):
-    """``[A, 1]^T diag(w) [A, 1]`` in float64, the bias column last (not normalised)."""
-    total = A.shape[0] if sample_weight is None else float(np.sum(sample_weight))
-    return augmented_normal_equations(A, None, sample_weight) * total
-
-
-def layer_gram_matrices(network, X, sample_weight=None):
-    """Gram matrices ``[A_l, 1]^T diag(w) [A_l, 1]`` of every layer's input.
-
-    ``A_l`` is the input of weight layer ``l`` (``A_0 = X``); the last row and
-    column belong to the bias. These are the Hessians of the layer-wise
-    reconstruction errors ``||[A_l, 1] dW||^2`` of L-OBS (Dong et al. 2017) and
-    the normal matrices of unit-removal compensation (Castellano et al. 1997).
-    """
-    return [augmented_gram(A, sample_weight) for A in layer_inputs(network, X)]
 
 
 def lecun_diagonal(network, X, sample_weight=None):

@@ -173,7 +173,3 @@ OUTPUT_LOSSES = {
     ),
 }
 
-
-def output_loss(loss, out_activation):
-    """Return the :class:`OutputLoss` of a loss name and an output activation."""
-    return OUTPUT_LOSSES[f"{loss}_{out_activation}"]

@@ -282,3 +282,12 @@ class FlatParameters:
     def zeros_like(self):
         """A new zero :class:`FlatParameters` of the same layout."""
         return FlatParameters([W.shape for W in self.coefs], self.vector.dtype)
+
+
+def free_parameter_mask(network, params):
+    """Boolean vector over ``params.vector``: True where a parameter is trainable."""
+    if not network.is_masked:
+        return None
+    keep = np.ones(params.vector.size, dtype=bool)
+    keep[: params.n_coef] = np.concatenate([m.ravel() for m in network.masks])
+    return keep

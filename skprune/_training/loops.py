@@ -10,6 +10,8 @@ import numpy as np
 import scipy.optimize
 import scipy.sparse as sp
 
+from .._core.network import free_parameter_mask
+
 
 def layer_buffers(network, n_rows, dtype):
     """Preallocated (activations, deltas) of every layer for ``n_rows`` samples."""
@@ -89,15 +91,6 @@ class MinibatchTrainer:
             accumulated += batch_loss * (stop - start)
             optimizer.step(self.params.vector, grads.vector)
         return accumulated / n_samples
-
-
-def free_parameter_mask(network, params):
-    """Boolean vector over ``params.vector``: True where a parameter is trainable."""
-    if not network.is_masked:
-        return None
-    keep = np.ones(params.vector.size, dtype=bool)
-    keep[: params.n_coef] = np.concatenate([m.ravel() for m in network.masks])
-    return keep
 
 
 def run_lbfgs(network, params, X, Y, sample_weight, alpha, *, max_iter, max_fun, tol, verbose=False):

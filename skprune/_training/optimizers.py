@@ -7,6 +7,8 @@ Masked parameters have zero gradient; with their optimiser state zeroed by
 :meth:`reset_masked`, their update is exactly zero.
 """
 
+import copy
+
 import numpy as np
 
 from .._core.network import axpy
@@ -171,3 +173,33 @@ class AdamOptimizer(_PicklableState):
         if verbose:
             print(msg + " Stopping.")
         return True
+
+
+def optimizer_for(solver, n_params, dtype, hyperparameters, previous=None):
+    """The optimiser of ``solver``: ``previous`` (a copy) where it fits, else a new one.
+
+    Parameters
+    ----------
+    solver : {"sgd", "adam"}
+    n_params : int
+    dtype : numpy dtype
+    hyperparameters : dict
+        The MLP's parameters (``learning_rate_init``, ``learning_rate``,
+        ``momentum``, ``nesterovs_momentum``, ``power_t``, ``beta_1``,
+        ``beta_2``, ``epsilon``).
+    previous : SGDOptimizer or AdamOptimizer, optional
+        The state to continue (``partial_fit``), if it is of this solver and
+        of this parameter layout.
+    """
+    kind = SGDOptimizer if solver == "sgd" else AdamOptimizer
+    if isinstance(previous, kind):
+        state = previous.velocity if solver == "sgd" else previous.m
+        if state.size == n_params and state.dtype == dtype:
+            return copy.deepcopy(previous)
+    h = hyperparameters
+    if solver == "sgd":
+        return SGDOptimizer(
+            n_params, dtype, h["learning_rate_init"], h["learning_rate"],
+            h["momentum"], h["nesterovs_momentum"], h["power_t"],
+        )
+    return AdamOptimizer(n_params, dtype, h["learning_rate_init"], h["beta_1"], h["beta_2"], h["epsilon"])

@@ -57,7 +57,7 @@ def fit_pruning_path(estimator, X, y, levels, callback=None, sample_weight=None)
         def transform(X):
             return X
     inner = None if callback is None else (lambda step, model: callback(step, model, transform))
-    pruner._fit_path(X, y, sample_weight=sample_weight, levels=levels, callback=inner)
+    pruner.fit_path(X, y, levels, callback=inner, sample_weight=sample_weight)
     return estimator
 
 
@@ -83,7 +83,7 @@ def pruning_scores(estimator, X, y, levels, cv, scoring, n_jobs):
         )
     X, y = indexable(X, y)
     cv = check_cv(cv, y, classifier=is_classifier(pruner))
-    scorer = check_scoring(pruner._template(), scoring=scoring)
+    scorer = check_scoring(pruner, scoring=scoring)
     results = Parallel(n_jobs=n_jobs)(
         delayed(_path_scores)(estimator, X, y, train, test, levels, scorer)
         for train, test in cv.split(X, y)

@@ -5,29 +5,17 @@ from numbers import Integral, Real
 import numpy as np
 from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted
 
+from .._meta import DelegatingMixin, seed_unseeded
 from ..neural_network import PrunableMLPClassifier
 from ..pruning import MagnitudePruner
-from ..pruning._base import inherit_tags
 from ._pruning_curve import check_sparsities, fit_pruning_path, pruning_scores, split_pipeline
 
 DEFAULT_SPARSITIES = (0.5, 0.7, 0.8, 0.9, 0.95)
 
 
-def _best_has(attr):
-    def check(self):
-        if hasattr(self, "best_estimator_"):
-            return hasattr(self.best_estimator_, attr)
-        return self.refit and hasattr(self._template(), attr)
-
-    return check
-
-
-class PrunerCV(MetaEstimatorMixin, BaseEstimator):
+class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
     """Choose a pruner's sparsity by cross-validation, then refit.
 
     Each fold trains one dense network and prunes it along the increasing
@@ -131,6 +119,11 @@ class PrunerCV(MetaEstimatorMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
+    _delegate_attribute = "best_estimator_"
+
+    def _will_delegate(self):
+        return self.refit
+
     def _template(self):
         if self.pruner is None:
             return MagnitudePruner(PrunableMLPClassifier())
@@ -139,10 +132,7 @@ class PrunerCV(MetaEstimatorMixin, BaseEstimator):
     def _seeded(self):
         """The pruner, seeded from ``random_state`` when it has no seed."""
         estimator = clone(self._template())
-        pruner = split_pipeline(estimator)[1]
-        if pruner.random_state is None and self.random_state is not None:
-            seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-            pruner.set_params(random_state=seed)
+        seed_unseeded(split_pipeline(estimator)[1], self.random_state)
         return estimator
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -194,68 +184,3 @@ class PrunerCV(MetaEstimatorMixin, BaseEstimator):
         else:
             self.n_features_in_ = np.shape(X)[1]
         return self
-
-    @available_if(_best_has("predict"))
-    def predict(self, X):
-        """Predict with the refitted pruner.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y : ndarray
-        """
-        check_is_fitted(self, "best_estimator_")
-        return self.best_estimator_.predict(X)
-
-    @available_if(_best_has("predict_proba"))
-    def predict_proba(self, X):
-        """Class probabilities of the refitted pruner.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-        """
-        check_is_fitted(self, "best_estimator_")
-        return self.best_estimator_.predict_proba(X)
-
-    @available_if(_best_has("predict_log_proba"))
-    def predict_log_proba(self, X):
-        """Log class probabilities of the refitted pruner.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-        """
-        check_is_fitted(self, "best_estimator_")
-        return self.best_estimator_.predict_log_proba(X)
-
-    @available_if(_best_has("score"))
-    def score(self, X, y, sample_weight=None):
-        """Score of the refitted pruner.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        score : float
-        """
-        check_is_fitted(self, "best_estimator_")
-        return self.best_estimator_.score(X, y, sample_weight=sample_weight)
-
-    def __sklearn_tags__(self):
-        return inherit_tags(super().__sklearn_tags__(), self._template())

@@ -1,5 +1,6 @@
 """Prunable multi-layer perceptrons."""
 
-from ._mlp import PrunableMLPClassifier, PrunableMLPRegressor
+from ._classifier import PrunableMLPClassifier
+from ._regressor import PrunableMLPRegressor
 
 __all__ = ["PrunableMLPClassifier", "PrunableMLPRegressor"]

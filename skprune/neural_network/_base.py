@@ -3,18 +3,13 @@
 import copy
 import warnings
 from abc import ABCMeta, abstractmethod
+from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    ClassifierMixin,
-    _fit_context,
-    is_classifier,
-)
+from sklearn.base import BaseEstimator, _fit_context, is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
-from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
@@ -23,44 +18,45 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from .._core.activations import HIDDEN_ACTIVATIONS
 from .._core.network import (
     SPARSE_DENSITY_CROSSOVER,
     SPARSE_MIN_ROWS,
     FlatParameters,
-    Network,
+    free_parameter_mask,
 )
-from ._compact import compact_network
 from .._packing import pack_weights, unpack_weights
-from .._training.loops import MinibatchTrainer, free_parameter_mask, run_lbfgs
-from .._training.optimizers import AdamOptimizer, SGDOptimizer
+from .._training.epochs import TrainingState, run_epochs
+from .._training.loops import run_lbfgs
+from .._training.optimizers import optimizer_for
+from ._convert import SklearnConversionMixin
+from ._surface import PruningSurfaceMixin
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 
-# Fitted attributes shared with scikit-learn's MLPs, copied by the converters.
-_SHARED_FITTED_ATTRIBUTES = (
-    "n_features_in_",
-    "feature_names_in_",
-    "n_layers_",
-    "n_outputs_",
-    "out_activation_",
-    "n_iter_",
-    "t_",
-    "loss_",
-    "loss_curve_",
-    "best_loss_",
-    "validation_scores_",
-    "best_validation_score_",
-    "classes_",
-    "_label_binarizer",
-)
+
+@contextmanager
+def restored_on_failure(estimator):
+    """Restore ``estimator``'s attributes if the block raises.
+
+    Every array of a fitted network is copied before a fit changes it, so a
+    shallow copy of the attribute dictionary is enough to undo a failed call.
+    """
+    saved_state = estimator.__dict__.copy()
+    try:
+        yield
+    except BaseException:
+        estimator.__dict__.clear()
+        estimator.__dict__.update(saved_state)
+        raise
 
 
-class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
+class _BasePrunableMLP(PruningSurfaceMixin, SklearnConversionMixin, BaseEstimator, metaclass=ABCMeta):
     """Shared implementation of the prunable MLP classifier and regressor."""
 
     _parameter_constraints: dict = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+        "activation": [StrOptions(set(HIDDEN_ACTIVATIONS))],
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
@@ -141,93 +137,6 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
         self.max_fun = max_fun
 
     # ------------------------------------------------------------------
-    # Pruning state
-    # ------------------------------------------------------------------
-    @property
-    def n_params_(self):
-        """Number of weights and biases of the network, pruned or not."""
-        check_is_fitted(self)
-        return int(sum(W.size + b.size for W, b in zip(self.coefs_, self.intercepts_)))
-
-    @property
-    def n_nonzero_params_(self):
-        """Number of weights and biases that are not zero."""
-        check_is_fitted(self)
-        return int(
-            sum(
-                np.count_nonzero(W) + np.count_nonzero(b)
-                for W, b in zip(self.coefs_, self.intercepts_)
-            )
-        )
-
-    @property
-    def sparsity_(self):
-        """Fraction of connection weights pruned (biases are never pruned)."""
-        check_is_fitted(self)
-        total = sum(m.size for m in self.masks_)
-        kept = sum(int(np.count_nonzero(m)) for m in self.masks_)
-        return 1.0 - kept / total
-
-    def _output_loss_name(self):
-        return f"{self.loss}_{self.out_activation_}"
-
-    def _network(self, masks=None, coefs=None, intercepts=None):
-        """A :class:`Network` over this estimator's (or the given) arrays."""
-        return Network(
-            self.coefs_ if coefs is None else coefs,
-            self.intercepts_ if intercepts is None else intercepts,
-            self.activation,
-            self._output_loss_name(),
-            masks,
-        )
-
-    def _checked_masks(self, layer_units):
-        """Current masks as fresh boolean arrays, checked against the layers."""
-        masks = getattr(self, "masks_", None)
-        if masks is None:
-            return [np.ones((a, b), dtype=bool) for a, b in zip(layer_units, layer_units[1:])]
-        if len(masks) != len(layer_units) - 1:
-            raise ValueError(
-                f"masks_ has {len(masks)} arrays but the network has "
-                f"{len(layer_units) - 1} weight layers."
-            )
-        checked = []
-        for i, (mask, shape) in enumerate(zip(masks, zip(layer_units, layer_units[1:]))):
-            mask = np.asarray(mask)
-            if mask.shape != shape:
-                raise ValueError(
-                    f"masks_[{i}] has shape {mask.shape}, expected {shape} "
-                    f"(the shape of coefs_[{i}])."
-                )
-            checked.append(mask.astype(bool, copy=True))
-        return checked
-
-    def _remove_hidden_units(self, layer, keep):
-        """Delete hidden units: their incoming column, bias and outgoing row.
-
-        Parameters
-        ----------
-        layer : int
-            Index of the hidden layer (0 is the first).
-        keep : bool ndarray of shape (n_units,)
-            The units to keep.
-
-        ``hidden_layer_sizes`` follows the new widths; the stochastic
-        optimiser's state, shaped for the old network, is dropped.
-        """
-        keep = np.asarray(keep, dtype=bool)
-        self.coefs_ = list(self.coefs_)
-        self.intercepts_ = list(self.intercepts_)
-        self.masks_ = list(self.masks_)
-        self.coefs_[layer] = np.ascontiguousarray(self.coefs_[layer][:, keep])
-        self.intercepts_[layer] = self.intercepts_[layer][keep].copy()
-        self.masks_[layer] = self.masks_[layer][:, keep].copy()
-        self.coefs_[layer + 1] = np.ascontiguousarray(self.coefs_[layer + 1][keep])
-        self.masks_[layer + 1] = self.masks_[layer + 1][keep].copy()
-        self.hidden_layer_sizes = tuple(W.shape[1] for W in self.coefs_[:-1])
-        self.__dict__.pop("_optimizer", None)
-
-    # ------------------------------------------------------------------
     # Fitting
     # ------------------------------------------------------------------
     def _initialize(self, y, layer_units, dtype):
@@ -267,16 +176,9 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
         """Set ``out_activation_`` from the loss and the targets."""
 
     def _fit(self, X, y, sample_weight=None, incremental=False, n_epochs=1):
-        # A failed call must leave a fitted estimator as it was: every array of
-        # the previous fit is copied before it is changed, so restoring the
-        # attribute dictionary restores the model.
-        saved_state = self.__dict__.copy()
-        try:
+        # A failed call leaves a fitted estimator as it was.
+        with restored_on_failure(self):
             return self._fit_unsafe(X, y, sample_weight, incremental, n_epochs)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(saved_state)
-            raise
 
     def _fit_unsafe(self, X, y, sample_weight, incremental, n_epochs):
         hidden_layer_sizes = self.hidden_layer_sizes
@@ -313,9 +215,9 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
 
         # Train a copy held in one flat vector; coefs_ / intercepts_ become views.
         params = FlatParameters.from_arrays(self.coefs_, self.intercepts_, X.dtype)
-        network = self._network(masks, params.coefs, params.intercepts)
-        network.apply_masks()
         self.masks_ = masks
+        network = self._network_view(params.coefs, params.intercepts)
+        network.apply_masks()
         self.coefs_, self.intercepts_ = params.coefs, params.intercepts
         Y = y.astype(X.dtype)
 
@@ -351,79 +253,32 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
         self.n_iter_ = min(result.nit, self.max_iter)
         self.loss_ = float(result.fun)
 
-    def _new_optimizer(self, n_params, dtype):
-        if self.solver == "sgd":
-            return SGDOptimizer(
-                n_params, dtype, self.learning_rate_init, self.learning_rate,
-                self.momentum, self.nesterovs_momentum, self.power_t,
-            )
-        return AdamOptimizer(
-            n_params, dtype, self.learning_rate_init, self.beta_1, self.beta_2,
-            self.epsilon,
-        )
-
     def _fit_stochastic(self, network, params, X, Y, sample_weight, incremental, n_epochs=1):
-        """The epochs of sgd / adam; ``incremental`` runs ``n_epochs`` of them
-        as that many ``partial_fit`` calls would (no early stop), with one
-        input validation."""
-        n_params = params.vector.size
-        optimizer = getattr(self, "_optimizer", None)
-        if (
-            incremental
-            and optimizer is not None
-            and _optimizer_matches(optimizer, self.solver, n_params, params.vector.dtype)
-        ):
-            # partial_fit continues the previous optimiser state (on a copy).
-            optimizer = copy.deepcopy(optimizer)
-        else:
-            optimizer = self._new_optimizer(n_params, params.vector.dtype)
-        keep = free_parameter_mask(network, params)
-        if keep is not None:
-            optimizer.reset_masked(keep.astype(params.vector.dtype))
-        self._optimizer = optimizer
-
+        """The epochs of sgd / adam: ``max_iter`` of them with the stopping rule,
+        or, ``incremental``, ``n_epochs`` as that many ``partial_fit`` calls."""
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True")
-        early_stopping = self.early_stopping
-        if getattr(self, "loss_curve_", None) is None:  # e.g. a warm start after lbfgs
-            self.loss_curve_ = []
-            self.validation_scores_ = None
-            self.best_validation_score_ = None
-            self.best_loss_ = np.inf
-            self._no_improvement_count = 0
+        dtype = params.vector.dtype
+        optimizer = optimizer_for(  # partial_fit continues the previous state
+            self.solver, params.vector.size, dtype, self.get_params(),
+            getattr(self, "_optimizer", None) if incremental else None,
+        )
+        keep = free_parameter_mask(network, params)
+        if keep is not None:
+            optimizer.reset_masked(keep.astype(dtype))
+        self._optimizer = optimizer
+
+        state = self._training_state()
         if not incremental:
             # Every call to fit runs its own stopping rule. Carried over from a
             # previous fit (scikit-learn's behaviour), a warm start after the
             # weights changed -- by pruning, say -- would stop after one epoch.
-            self._no_improvement_count = 0
-            if early_stopping:
-                self.best_validation_score_ = -np.inf
-                if self.validation_scores_ is None:
-                    self.validation_scores_ = []
-            else:
-                self.best_loss_ = np.inf
-        if early_stopping:
-            stratify = Y if is_classifier(self) and self.n_outputs_ == 1 else None
-            arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
-            split = train_test_split(
-                *arrays,
-                random_state=self._random_state,
-                test_size=self.validation_fraction,
-                stratify=stratify,
-            )
-            X_train, X_val, Y_train, Y_val = split[:4]
-            sw_train, sw_val = split[4:] if sample_weight is not None else (None, None)
-            if X_val.shape[0] < 2:
-                raise ValueError(
-                    "The validation set is too small. Increase 'validation_fraction' "
-                    "or the size of your dataset."
-                )
-            y_val = self._decode_targets(Y_val)
-        else:
-            X_train, Y_train, sw_train = X, Y, sample_weight
-            X_val = y_val = sw_val = None
+            state.restart_stopping_rule(self.early_stopping)
+        validation_score = None
+        if self.early_stopping:
+            X, Y, sample_weight, validation_score = self._validation_split(X, Y, sample_weight)
 
-        n_samples = X_train.shape[0]
+        n_samples = X.shape[0]
         if self.batch_size == "auto":
             batch_size = min(200, n_samples)
         else:
@@ -433,87 +288,60 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
                     "sample size. It is going to be clipped"
                 )
             batch_size = int(np.clip(self.batch_size, 1, n_samples))
-
-        trainer = MinibatchTrainer(network, params, batch_size)
-        order = np.arange(n_samples)
-        best_vector = params.vector.copy()
         try:
-            self.n_iter_ = 0
-            for _ in range(n_epochs if incremental else self.max_iter):
-                if self.shuffle:
-                    permutation = np.arange(n_samples)
-                    self._random_state.shuffle(permutation)
-                    order = order[permutation]
-                self.loss_ = trainer.run_epoch(
-                    X_train, Y_train, sw_train, order if self.shuffle else None,
-                    self.alpha, optimizer,
-                )
-                self.n_iter_ += 1
-                self.t_ += n_samples
-                self.loss_curve_.append(self.loss_)
-                if self.verbose:
-                    print("Iteration %d, loss = %.8f" % (self.n_iter_, self.loss_))
+            run_epochs(
+                network, params, optimizer, state, X, Y, sample_weight,
+                alpha=self.alpha, batch_size=batch_size,
+                n_epochs=n_epochs if incremental else self.max_iter,
+                tol=self.tol, n_iter_no_change=self.n_iter_no_change,
+                random_state=self._random_state if self.shuffle else None,
+                validation_score=validation_score, incremental=incremental,
+                verbose=bool(self.verbose),
+            )
+        finally:
+            self._store_training_state(state)
 
-                if self._update_no_improvement_count(
-                    early_stopping, X_val, y_val, sw_val
-                ):
-                    best_vector[...] = params.vector
-                optimizer.iteration_ends(self.t_)
+    def _training_state(self):
+        """The stochastic solver's fitted state (fresh after lbfgs or a first fit)."""
+        if getattr(self, "loss_curve_", None) is None:  # e.g. a warm start after lbfgs
+            return TrainingState(self.n_iter_, self.t_, [], 0, np.inf, None, None)
+        return TrainingState(
+            self.n_iter_, self.t_, self.loss_curve_, getattr(self, "_no_improvement_count", 0),
+            self.best_loss_, self.validation_scores_, self.best_validation_score_,
+            getattr(self, "loss_", None),
+        )
 
-                if self._no_improvement_count > self.n_iter_no_change:
-                    if early_stopping:
-                        msg = (
-                            "Validation score did not improve more than "
-                            "tol=%f for %d consecutive epochs."
-                            % (self.tol, self.n_iter_no_change)
-                        )
-                    else:
-                        msg = (
-                            "Training loss did not improve more than tol=%f"
-                            " for %d consecutive epochs."
-                            % (self.tol, self.n_iter_no_change)
-                        )
-                    if optimizer.trigger_stopping(msg, self.verbose):
-                        if incremental:  # a partial_fit call just ends
-                            continue
-                        break
-                    self._no_improvement_count = 0
+    def _store_training_state(self, state):
+        self.n_iter_, self.t_, self.loss_ = state.n_iter, state.t, state.loss
+        self.loss_curve_ = state.loss_curve
+        self._no_improvement_count = state.no_improvement_count
+        self.best_loss_ = state.best_loss
+        self.validation_scores_ = state.validation_scores
+        self.best_validation_score_ = state.best_validation_score
 
-                if not incremental and self.n_iter_ == self.max_iter:
-                    warnings.warn(
-                        "Stochastic Optimizer: Maximum iterations (%d) "
-                        "reached and the optimization hasn't converged yet."
-                        % self.max_iter,
-                        ConvergenceWarning,
-                    )
-        except KeyboardInterrupt:
-            warnings.warn("Training interrupted by user.")
+    def _validation_split(self, X, Y, sample_weight):
+        """Training part of the data and the validation score of early stopping."""
+        stratify = Y if is_classifier(self) and self.n_outputs_ == 1 else None
+        arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
+        split = train_test_split(
+            *arrays,
+            random_state=self._random_state,
+            test_size=self.validation_fraction,
+            stratify=stratify,
+        )
+        X_train, X_val, Y_train, Y_val = split[:4]
+        sw_train, sw_val = split[4:] if sample_weight is not None else (None, None)
+        if X_val.shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' "
+                "or the size of your dataset."
+            )
+        y_val = self._decode_targets(Y_val)
 
-        if early_stopping:
-            params.vector[...] = best_vector
+        def validation_score():
+            return self._score(X_val, y_val, sample_weight=sw_val)
 
-    def _update_no_improvement_count(self, early_stopping, X_val, y_val, sw_val):
-        """Book-keeping of the stopping rule; True when the model is the best yet."""
-        if early_stopping:
-            score = self._score(X_val, y_val, sample_weight=sw_val)
-            self.validation_scores_.append(score)
-            if self.verbose:
-                print("Validation score: %f" % score)
-            if score < self.best_validation_score_ + self.tol:
-                self._no_improvement_count += 1
-            else:
-                self._no_improvement_count = 0
-            if score > self.best_validation_score_:
-                self.best_validation_score_ = score
-                return True
-            return False
-        if self.loss_curve_[-1] > self.best_loss_ - self.tol:
-            self._no_improvement_count += 1
-        else:
-            self._no_improvement_count = 0
-        if self.loss_curve_[-1] < self.best_loss_:
-            self.best_loss_ = self.loss_curve_[-1]
-        return False
+        return X_train, Y_train, sw_train, validation_score
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -554,7 +382,7 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
             # dtype="numeric", as scikit-learn's MLPs validate at predict time
             X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
         sparse_below = SPARSE_DENSITY_CROSSOVER if X.shape[0] >= SPARSE_MIN_ROWS else 0.0
-        return self._network().predict(X, sparse_below=sparse_below)
+        return self._network_view().predict(X, sparse_below=sparse_below)
 
     def _predict(self, X, check_input=True):
         return self._predict_from_output(self._forward(X, check_input=check_input))
@@ -569,68 +397,6 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
     def _score(self, X, y, sample_weight=None):
         """Score without input validation (early stopping's validation set)."""
         return self._score_output(self._forward(X, check_input=False), y, sample_weight)
-
-    # ------------------------------------------------------------------
-    # Conversion to and from scikit-learn
-    # ------------------------------------------------------------------
-    @classmethod
-    def from_sklearn(cls, mlp):
-        """Build a prunable network from a fitted scikit-learn MLP.
-
-        Parameters
-        ----------
-        mlp : MLPClassifier or MLPRegressor
-            A fitted scikit-learn network of the matching kind.
-
-        Returns
-        -------
-        estimator : instance of cls
-            Same parameters, weights and fitted state; every mask is True.
-        """
-        expected = MLPClassifier if issubclass(cls, ClassifierMixin) else MLPRegressor
-        if not isinstance(mlp, expected):
-            raise TypeError(
-                f"{cls.__name__}.from_sklearn expects a fitted {expected.__name__}, "
-                f"got {type(mlp).__name__}."
-            )
-        check_is_fitted(mlp)
-        params = mlp.get_params()
-        if issubclass(cls, ClassifierMixin):
-            params["loss"] = "log_loss"
-        estimator = cls(**{k: v for k, v in params.items() if k in cls._get_param_names()})
-        for name in _SHARED_FITTED_ATTRIBUTES:
-            if hasattr(mlp, name):
-                setattr(estimator, name, copy.deepcopy(getattr(mlp, name)))
-        estimator.coefs_ = [np.array(W) for W in mlp.coefs_]
-        estimator.intercepts_ = [np.array(b) for b in mlp.intercepts_]
-        estimator.masks_ = [np.ones(W.shape, dtype=bool) for W in estimator.coefs_]
-        if not hasattr(mlp, "_no_improvement_count"):
-            return estimator
-        estimator._no_improvement_count = mlp._no_improvement_count
-        return estimator
-
-    def to_sklearn(self):
-        """Export to a fitted scikit-learn MLP with the same weights.
-
-        Pruned weights are stored as zeros. The result predicts exactly as this
-        estimator does and needs only scikit-learn to load and run.
-
-        Returns
-        -------
-        mlp : MLPClassifier or MLPRegressor
-        """
-        check_is_fitted(self)
-        target = MLPClassifier if is_classifier(self) else MLPRegressor
-        params = {
-            k: v for k, v in self.get_params().items() if k in target._get_param_names()
-        }
-        mlp = target(**params)
-        for name in _SHARED_FITTED_ATTRIBUTES:
-            if hasattr(self, name):
-                setattr(mlp, name, copy.deepcopy(getattr(self, name)))
-        mlp.coefs_ = [np.array(W) for W in self.coefs_]
-        mlp.intercepts_ = [np.array(b) for b in self.intercepts_]
-        return mlp
 
     def compact(self):
         """An equivalent network without dead hidden units.
@@ -660,7 +426,7 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
         (4,)
         """
         check_is_fitted(self)
-        return compact_network(copy.deepcopy(self))
+        return copy.deepcopy(self)._compact_in_place()
 
     # ------------------------------------------------------------------
     # Persistence
@@ -683,13 +449,3 @@ class _BasePrunableMLP(BaseEstimator, metaclass=ABCMeta):
         tags.input_tags.sparse = True
         return tags
 
-
-def _optimizer_matches(optimizer, solver, n_params, dtype):
-    """Whether a previous optimiser can continue on parameters of this layout."""
-    if solver == "sgd" and isinstance(optimizer, SGDOptimizer):
-        state = optimizer.velocity
-    elif solver == "adam" and isinstance(optimizer, AdamOptimizer):
-        state = optimizer.m
-    else:
-        return False
-    return state.size == n_params and state.dtype == dtype

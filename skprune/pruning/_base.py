@@ -1,49 +1,48 @@
-"""The prune -> retrain schedule shared by every pruner, as a meta-estimator."""
+"""The prune -> retrain schedule shared by every pruner, as a meta-estimator.
+
+A round is score -> allocate -> commit: the criterion's :meth:`BasePruner._scores`
+gives one array per layer, :func:`~skprune.pruning._allocation.allocate` turns
+them into the masks of the round's target, and the network's ``_commit`` applies
+them. Criteria that also move the surviving weights (OBS, unit removal)
+override the whole round, :meth:`BasePruner._prune`, and commit the same way.
+"""
 
 import copy
 import time
-import warnings
-from abc import ABCMeta, abstractmethod
 from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import (
-    BaseEstimator,
-    MetaEstimatorMixin,
-    _fit_context,
-    clone,
-    is_classifier,
-)
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
 from sklearn.neural_network import MLPClassifier, MLPRegressor
-from sklearn.utils import check_random_state, get_tags
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    check_memory,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted, check_memory
 
+from .._meta import DelegatingMixin, seed_unseeded
 from ..neural_network import PrunableMLPClassifier, PrunableMLPRegressor
 from ..neural_network._base import _BasePrunableMLP
+from ._allocation import allocate, check_scores
 from ._schedule import SCHEDULES, sparsity_schedule
 
-PRUNER_PARAMETERS_DOC = """
+_SPARSITY_DOC = """Fraction of connection weights removed at the end."""
+
+
+def pruner_parameters_doc(sparsity=_SPARSITY_DOC):
+    """The numpydoc entries of the parameters every pruner shares."""
+    return f"""
     estimator : PrunableMLPClassifier, PrunableMLPRegressor, MLPClassifier or \
 MLPRegressor, default=None
         The network to train and prune; None means ``PrunableMLPClassifier()``.
         A scikit-learn MLP is converted.
 
     sparsity : float in [0, 1), default=0.5
-        Fraction of connection weights removed at the end.
+        {sparsity}
 
     n_steps : int, default=1
         Number of prune -> retrain rounds.
 
-    schedule : {"cubic", "linear", "geometric"}, default="cubic"
+    schedule : {{"cubic", "linear", "geometric"}}, default="cubic"
         Sparsity reached after each round, see
         :func:`~skprune.pruning.sparsity_schedule`.
 
@@ -58,7 +57,8 @@ MLPRegressor, default=None
         dense network once.
 
     random_state : int, RandomState instance or None, default=None
-        Seeds the estimator when it has no ``random_state`` of its own.
+        Seeds the estimator when it has no ``random_state`` of its own, and
+        the criterion's own draws (sample subsets, random scores).
 
     verbose : int, default=0
         Print one line per round.
@@ -67,27 +67,34 @@ MLPRegressor, default=None
         Delete the hidden units left dead by pruning from ``estimator_``
         (see :meth:`PrunableMLPClassifier.compact`): a smaller, faster network
         with the same predictions.
-
 """
 
-PRUNER_ATTRIBUTES_DOC = """
+
+def pruner_attributes_doc(sparsity=_SPARSITY_DOC):
+    """The numpydoc entries of the fitted attributes every pruner shares."""
+    return f"""
     estimator_ : PrunableMLPClassifier or PrunableMLPRegressor
         The pruned network.
+
     history_ : dict of lists
         One entry per round (entry 0 is the network before pruning):
         ``step``, ``sparsity``, ``n_nonzero_params``, ``loss`` (training loss
         without penalty), ``train_score`` and ``time`` (seconds since pruning
         started).
+
     sparsity_ : float
-        Fraction of connection weights pruned.
+        {sparsity}
+
     classes_ : ndarray
         Class labels (classifiers only).
+
     n_features_in_ : int
         Number of features seen during fit.
+
     feature_names_in_ : ndarray
         Names of features seen during fit, when they are all strings.
-
 """
+
 
 _ACCEPTED = (
     "a PrunableMLPClassifier, a PrunableMLPRegressor, or a scikit-learn "
@@ -125,14 +132,12 @@ class PruningData:
         return PruningData(self.X[idx], self.Y[idx], self.y[idx], sw, self.reference)
 
 
-def inherit_tags(tags, inner):
-    """A meta-estimator's tags: classifier or regressor, sparse input, as ``inner``."""
-    inner_tags = get_tags(inner)
-    tags.estimator_type = inner_tags.estimator_type
-    tags.classifier_tags = copy.deepcopy(inner_tags.classifier_tags)
-    tags.regressor_tags = copy.deepcopy(inner_tags.regressor_tags)
-    tags.input_tags.sparse = inner_tags.input_tags.sparse
-    return tags
+@dataclass
+class Round:
+    """What a round reports: whether pruning should stop, and its scores."""
+
+    stop: bool = False
+    scores: list = None
 
 
 def _fit_dense(estimator, X, y, sample_weight):
@@ -140,25 +145,30 @@ def _fit_dense(estimator, X, y, sample_weight):
     return estimator.fit(X, y, sample_weight=sample_weight)
 
 
-def _estimator_has(attr):
-    """Whether the fitted (or else the given) estimator has ``attr``."""
+def check_levels(levels):
+    """``levels`` as a non-decreasing float array of values in [0, 1)."""
+    levels = np.asarray(levels, dtype=float)
+    if (
+        levels.ndim != 1 or levels.size == 0 or not np.isfinite(levels).all()
+        or np.any(levels < 0) or np.any(levels >= 1) or np.any(np.diff(levels) < 0)
+    ):
+        raise ValueError(
+            "levels must be a non-empty, non-decreasing list of sparsities in [0, 1); "
+            f"got {levels.tolist()!r}."
+        )
+    return levels
 
-    def check(self):
-        if hasattr(self, "estimator_"):
-            return hasattr(self.estimator_, attr)
-        return hasattr(self._template(), attr)
 
-    return check
-
-
-class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
+class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
     """Base class of the pruners: fit dense, then prune and retrain in rounds.
 
-    A subclass supplies the criterion by implementing :meth:`_prune`, which
-    removes weights (or units) from a fitted network until a target sparsity
-    is reached, optionally updating the remaining weights. Everything else --
-    parameter checks, the dense fit and its cache, the schedule, masked
-    retraining, history, delegation and tags -- lives here.
+    A criterion implements :meth:`_scores`, one array per layer shaped like
+    ``coefs_`` (higher = keep); the round allocates the lowest scores to the
+    round's target (over all layers, or per layer with ``scope="layer"``) and
+    commits the masks. A criterion that also moves the surviving weights
+    overrides :meth:`_prune` instead. Everything else -- parameter checks,
+    the dense fit and its cache, the schedule, masked retraining, history,
+    delegation and tags -- lives here.
     """
 
     _parameter_constraints: dict = {
@@ -174,7 +184,9 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         "compact": ["boolean"],
     }
 
-    @abstractmethod
+    # Name of the fitted attribute holding the last round's scores.
+    _scores_attribute = "scores_"
+
     def __init__(
         self,
         estimator=None,
@@ -203,25 +215,34 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
     # ------------------------------------------------------------------
     # The criterion
     # ------------------------------------------------------------------
-    @abstractmethod
-    def _prune(self, model, data, sparsity, random_state):
-        """Prune ``model`` in place until ``sparsity`` is reached.
+    def _scores(self, model, data, random_state):
+        """One score per weight, a list of arrays shaped like ``model.coefs_``.
+
+        Higher means keep; the lowest are pruned. ``+inf`` protects a weight,
+        NaN is an error.
 
         Parameters
         ----------
         model : PrunableMLPClassifier or PrunableMLPRegressor
-            A fitted network; pruned weights must end with a False mask and a
-            zero weight.
+            The network as it is at the start of the round (read it, do not
+            change it).
         data : PruningData
-        sparsity : float
-            The target of this round.
         random_state : RandomState
+        """
+        raise NotImplementedError(f"{type(self).__name__} implements neither _scores nor _prune.")
+
+    def _prune(self, model, data, sparsity, random_state):
+        """One round: prune ``model`` in place until ``sparsity`` is reached.
 
         Returns
         -------
-        stop : bool or None
-            True to end pruning after this round (an early-stopping rule).
+        round : Round or None
+            ``Round(stop=True)`` ends pruning after this round (an early
+            stopping rule); ``scores`` are kept as the fitted scores.
         """
+        scores = check_scores(self._scores(model, data, random_state), model.coefs_)
+        model._commit(allocate(scores, model.masks_, sparsity, getattr(self, "scope", "global")))
+        return Round(scores=scores)
 
     def _model_sparsity(self, model, reference):
         """Sparsity in the pruner's own unit (connection weights by default).
@@ -246,14 +267,11 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         """A prunable copy of ``estimator``; the user's object is never changed."""
         estimator = self._template()
         if isinstance(estimator, (MLPClassifier, MLPRegressor)):
+            kind = PrunableMLPClassifier if isinstance(estimator, MLPClassifier) else PrunableMLPRegressor
             if self.prefit:
                 check_is_fitted(estimator)
-                target = PrunableMLPClassifier if isinstance(estimator, MLPClassifier) else PrunableMLPRegressor
-                return target.from_sklearn(estimator)
-            params = estimator.get_params()
-            if isinstance(estimator, MLPClassifier):
-                return PrunableMLPClassifier(**params)
-            return PrunableMLPRegressor(**params)
+                return kind.from_sklearn(estimator)
+            return seed_unseeded(kind(**estimator.get_params()), self.random_state)
         if not isinstance(estimator, _BasePrunableMLP):
             raise TypeError(
                 f"{type(self).__name__} prunes {_ACCEPTED}; got estimator="
@@ -262,11 +280,7 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         if self.prefit:
             check_is_fitted(estimator)
             return copy.deepcopy(estimator)
-        estimator = clone(estimator)
-        if estimator.random_state is None and self.random_state is not None:
-            seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
-            estimator.set_params(random_state=seed)
-        return estimator
+        return seed_unseeded(clone(estimator), self.random_state)
 
     # ------------------------------------------------------------------
     # Fitting
@@ -290,176 +304,108 @@ class BasePruner(MetaEstimatorMixin, BaseEstimator, metaclass=ABCMeta):
         self : object
             The fitted pruner.
         """
-        return self._fit_path(X, y, sample_weight)
+        return self._run(X, y, sample_weight)
 
-    def _fit_path(self, X, y, sample_weight=None, levels=None, callback=None):
-        """Fit dense (unless prefit), then prune in rounds; the body of ``fit``.
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit_path(self, X, y, levels, callback=None, sample_weight=None):
+        """Fit dense (unless prefit), then prune through each of ``levels`` in turn.
+
+        Round ``k`` prunes (and retrains, with ``retrain_iter``) the network
+        from ``levels[k - 1]`` to ``levels[k]``, so that one call visits every
+        level for the cost of one pruning path. This is the path that
+        :func:`~skprune.model_selection.pruning_curve` and
+        :class:`~skprune.model_selection.PrunerCV` walk; ``n_steps``,
+        ``schedule`` and ``sparsity`` are not used.
 
         Parameters
         ----------
-        levels : array-like of float, optional
-            The sparsity to reach in each round, in place of the pruner's own
-            schedule (``n_steps`` rounds towards ``sparsity``).
-        callback : callable, optional
-            Called as ``callback(step, model)`` after each round, with the
-            pruned network as it then is (``model_selection`` scores it).
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        levels : array-like of float in [0, 1)
+            Non-decreasing sparsities, one per round.
+        callback : callable, default=None
+            Called as ``callback(step, estimator)`` after round ``step``
+            (1-based), with the pruned network as it then is. The network is
+            pruned further after the call: copy it to keep it.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples.
+
+        Returns
+        -------
+        self : object
+            The pruner, fitted at the last level.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from skprune import MagnitudePruner, PrunableMLPClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> net = PrunableMLPClassifier((8,), solver="lbfgs", max_iter=500, random_state=0)
+        >>> scores = []
+        >>> pruner = MagnitudePruner(net).fit_path(
+        ...     X, y, [0.3, 0.6, 0.9], callback=lambda step, est: scores.append(est.score(X, y)))
+        >>> len(scores), round(pruner.sparsity_, 1)
+        (3, 0.9)
         """
+        return self._run(X, y, sample_weight, check_levels(levels), callback)
+
+    def _run(self, X, y, sample_weight=None, levels=None, callback=None):
+        """Fit dense (unless prefit), then prune in rounds; the body of ``fit``."""
         model = self._make_estimator()
         self._check_model(model)
         if not self.prefit:
             fit = check_memory(self.memory).cache(_fit_dense)
             model = fit(model, X, y, sample_weight)
-        data = self._pruning_data(model, X, y, sample_weight)
+        data = PruningData(*model._training_arrays(X, y, sample_weight))
         data.reference = copy.deepcopy(model)  # the network before pruning
         rng = check_random_state(self.random_state)
 
-        start = time.perf_counter()
-        history = {key: [] for key in ("step", "sparsity", "n_nonzero_params", "loss", "train_score", "time")}
-        self._record(history, 0, model, data, start)
         if levels is None:
             initial = self._model_sparsity(model, data.reference)
             levels = sparsity_schedule(initial, self.sparsity, self.n_steps, self.schedule)
-        stopped = False
+        start = time.perf_counter()
+        history = {key: [] for key in ("step", "sparsity", "n_nonzero_params", "loss", "train_score", "time")}
+        self._record(history, 0, model, data, start, len(levels))
+        stopped, scores = False, None
         for step, target in enumerate(levels, start=1):
             if not stopped:
-                stopped = self._prune(model, data, float(target), rng)
+                result = self._prune(model, data, float(target), rng) or Round()
+                stopped, scores = result.stop, result.scores
                 if self.retrain_iter:
-                    self._retrain(model, X, y, sample_weight)
-                self._record(history, step, model, data, start)
+                    model._retrain(X, y, sample_weight, n_epochs=self.retrain_iter)
+                self._record(history, step, model, data, start, len(levels))
             if callback is not None:
                 callback(step, model)
 
         self.sparsity_ = self._model_sparsity(model, data.reference)
         self.estimator_ = model.compact() if self.compact else model
         self.history_ = history
+        if scores is not None:
+            setattr(self, self._scores_attribute, scores)
         self.n_features_in_ = model.n_features_in_
-        if hasattr(model, "feature_names_in_"):
-            self.feature_names_in_ = model.feature_names_in_
-        if hasattr(model, "classes_"):
-            self.classes_ = model.classes_
+        for name in ("feature_names_in_", "classes_"):
+            if hasattr(model, name):
+                setattr(self, name, getattr(model, name))
+            else:
+                self.__dict__.pop(name, None)
         return self
 
-    def _pruning_data(self, model, X, y, sample_weight):
-        """The training data as arrays in the network's dtype and encoding."""
-        X, y = validate_data(
-            model, X, y, accept_sparse=["csr", "csc"], reset=False,
-            dtype=(np.float64, np.float32), multi_output=True,
-            y_numeric=not is_classifier(model),
-        )
-        X = X.astype(model.coefs_[0].dtype, copy=False)
-        Y = model._encode_targets(y).astype(X.dtype)
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
-        return PruningData(X, Y, y, sample_weight)
-
-    def _retrain(self, model, X, y, sample_weight):
-        """``retrain_iter`` epochs (iterations for lbfgs) with the masks fixed.
-
-        The stochastic solvers continue with the optimiser state of the
-        previous training (as ``partial_fit`` epochs do): a fresh Adam takes steps of
-        the full learning rate on every weight at first, which undoes much of
-        what the network had learnt (on Digits at 95% sparsity, 0.92 against
-        0.94 accuracy). lbfgs, and early stopping, retrain by a warm-started
-        ``fit`` limited to ``retrain_iter`` iterations.
-        """
-        with warnings.catch_warnings():
-            # A fixed retraining budget is not expected to converge.
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            if model.solver in ("sgd", "adam") and not model.early_stopping:
-                # retrain_iter partial_fit epochs, validating the input once
-                model._fit(X, y, sample_weight, incremental=True, n_epochs=self.retrain_iter)
-                return
-            params = model.get_params()
-            model.set_params(warm_start=True, max_iter=self.retrain_iter)
-            try:
-                model.fit(X, y, sample_weight=sample_weight)
-            finally:
-                model.set_params(warm_start=params["warm_start"], max_iter=params["max_iter"])
-
-    def _record(self, history, step, model, data, start):
-        network = model._network()
-        output = network.predict(data.X)
-        loss = network.loss.value(data.Y, output, data.sample_weight)
-        score = model._score_output(output, data.y, data.sample_weight)
+    def _record(self, history, step, model, data, start, n_rounds):
+        """Append round ``step`` (of ``n_rounds``) to ``history``."""
+        loss, score = model._evaluate(data.X, data.Y, data.y, data.sample_weight)
         elapsed = time.perf_counter() - start
         row = dict(
             step=step, sparsity=self._model_sparsity(model, data.reference),
-            n_nonzero_params=model.n_nonzero_params_, loss=float(loss),
-            train_score=float(score), time=elapsed,
+            n_nonzero_params=model.n_nonzero_params_, loss=loss,
+            train_score=score, time=elapsed,
         )
         for key, value in row.items():
             history[key].append(value)
         if self.verbose:
             print(
-                f"[{type(self).__name__}] step {step}/{self.n_steps}: sparsity "
-                f"{row['sparsity']:.4f}, loss {row['loss']:.6f}, train score "
+                f"[{type(self).__name__}] step {step}/{n_rounds}: "
+                f"sparsity {row['sparsity']:.4f}, loss {row['loss']:.6f}, train score "
                 f"{row['train_score']:.4f}, {elapsed:.2f} s"
             )
-
-    # ------------------------------------------------------------------
-    # Delegation
-    # ------------------------------------------------------------------
-    @available_if(_estimator_has("predict"))
-    def predict(self, X):
-        """Predict with the pruned network.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        y : ndarray
-        """
-        check_is_fitted(self)
-        return self.estimator_.predict(X)
-
-    @available_if(_estimator_has("predict_proba"))
-    def predict_proba(self, X):
-        """Class probabilities of the pruned network.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-        """
-        check_is_fitted(self)
-        return self.estimator_.predict_proba(X)
-
-    @available_if(_estimator_has("predict_log_proba"))
-    def predict_log_proba(self, X):
-        """Log class probabilities of the pruned network.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-        """
-        check_is_fitted(self)
-        return self.estimator_.predict_log_proba(X)
-
-    @available_if(_estimator_has("score"))
-    def score(self, X, y, sample_weight=None):
-        """Score of the pruned network (accuracy or R^2).
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        sample_weight : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        score : float
-        """
-        check_is_fitted(self)
-        return self.estimator_.score(X, y, sample_weight=sample_weight)
-
-    def __sklearn_tags__(self):
-        return inherit_tags(super().__sklearn_tags__(), self._template())

@@ -3,28 +3,30 @@
 import numpy as np
 from sklearn.utils._param_validation import StrOptions
 
-from ._base import PRUNER_ATTRIBUTES_DOC, PRUNER_PARAMETERS_DOC, BasePruner
-from ._selection import SCOPES, lowest_score_masks, set_masks
+from .._meta import fill_doc
+from ._allocation import SCOPES
+from ._base import BasePruner, pruner_attributes_doc, pruner_parameters_doc
 
 
 class MagnitudePruner(BasePruner):
-    __doc__ = (
+    __doc__ = fill_doc(
         """Prune the connection weights of smallest magnitude ``|w|``.
 
     The control method of the pruning literature (e.g. Han et al. 2015): no
     data enter the criterion, only the weights.
 
     Parameters
-    ----------"""
-        + PRUNER_PARAMETERS_DOC
-        + """    scope : {"global", "layer"}, default="global"
+    ----------${parameters}
+    scope : {"global", "layer"}, default="global"
         Rank all layers' weights together, or prune every layer to
         ``sparsity``.
 
     Attributes
-    ----------"""
-        + PRUNER_ATTRIBUTES_DOC
-        + """
+    ----------${attributes}
+    scores_ : list of ndarray
+        ``|w|`` of every weight, shaped like ``estimator_.coefs_``, as
+        computed in the last round (before that round's pruning).
+
     See Also
     --------
     OBDPruner : Second-order saliencies from the Hessian diagonal.
@@ -41,7 +43,9 @@ class MagnitudePruner(BasePruner):
     0.7
     >>> pruner.score(X, y) > 0.9
     True
-    """
+    """,
+        parameters=pruner_parameters_doc(),
+        attributes=pruner_attributes_doc(),
     )
 
     _parameter_constraints: dict = {
@@ -78,6 +82,5 @@ class MagnitudePruner(BasePruner):
         )
         self.scope = scope
 
-    def _prune(self, model, data, sparsity, random_state):
-        scores = [np.abs(W) for W in model.coefs_]
-        set_masks(model, lowest_score_masks(scores, model.masks_, sparsity, self.scope))
+    def _scores(self, model, data, random_state):
+        return [np.abs(W) for W in model.coefs_]

@@ -5,12 +5,13 @@ from numbers import Integral
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._core.curvature import fisher_diagonal, gauss_newton_diagonal, lecun_diagonal
-from ._base import PRUNER_ATTRIBUTES_DOC, PRUNER_PARAMETERS_DOC, BasePruner
-from ._selection import SCOPES, lowest_score_masks, set_masks
+from .._meta import fill_doc
+from ._allocation import SCOPES
+from ._base import BasePruner, pruner_attributes_doc, pruner_parameters_doc
 
 
 class OBDPruner(BasePruner):
-    __doc__ = (
+    __doc__ = fill_doc(
         """Prune the weights of least saliency ``s_k = h_kk w_k^2 / 2`` (OBD).
 
     Optimal Brain Damage (LeCun, Denker & Solla 1990) estimates the increase
@@ -19,9 +20,8 @@ class OBDPruner(BasePruner):
     ``h_kk`` of the Hessian.
 
     Parameters
-    ----------"""
-        + PRUNER_PARAMETERS_DOC
-        + """    hessian : {"gauss-newton", "lecun", "fisher"}, default="gauss-newton"
+    ----------${parameters}
+    hessian : {"gauss-newton", "lecun", "fisher"}, default="gauss-newton"
         The Hessian diagonal. "gauss-newton": the exact diagonal of the
         Gauss-Newton matrix, one back-propagation per output unit.
         "lecun": the paper's recursion, which propagates second derivatives
@@ -38,9 +38,8 @@ class OBDPruner(BasePruner):
         at random in each round; None uses them all.
 
     Attributes
-    ----------"""
-        + PRUNER_ATTRIBUTES_DOC
-        + """    saliencies_ : list of ndarray
+    ----------${attributes}
+    saliencies_ : list of ndarray
         The saliency of every weight, shaped like ``estimator_.coefs_``, as
         computed in the last round (before that round's pruning). With
         ``sparsity=0`` these are the saliencies of the trained network.
@@ -61,7 +60,9 @@ class OBDPruner(BasePruner):
     ([0, 1, 2], [0.0, 0.7, 0.8])
     >>> pruner.score(X, y) > 0.9
     True
-    """
+    """,
+        parameters=pruner_parameters_doc(),
+        attributes=pruner_attributes_doc(),
     )
 
     _parameter_constraints: dict = {
@@ -104,17 +105,14 @@ class OBDPruner(BasePruner):
         self.scope = scope
         self.n_hessian_samples = n_hessian_samples
 
-    def _hessian_diagonal(self, model, data):
-        """Diagonal of the chosen Hessian approximation, per weight matrix."""
-        network = model._network(model.masks_)
-        if self.hessian == "fisher":
-            return fisher_diagonal(network, data.X, data.Y, data.sample_weight)[0]
-        diagonal = gauss_newton_diagonal if self.hessian == "gauss-newton" else lecun_diagonal
-        return diagonal(network, data.X, data.sample_weight)[0]
+    _scores_attribute = "saliencies_"
 
-    def _prune(self, model, data, sparsity, random_state):
+    def _scores(self, model, data, random_state):
         data = data.subsample(self.n_hessian_samples, random_state)
-        diagonals = self._hessian_diagonal(model, data)
-        saliencies = [0.5 * h * W * W for h, W in zip(diagonals, model.coefs_)]
-        self.saliencies_ = saliencies
-        set_masks(model, lowest_score_masks(saliencies, model.masks_, sparsity, self.scope))
+        network = model._network_view()
+        if self.hessian == "fisher":
+            diagonals = fisher_diagonal(network, data.X, data.Y, data.sample_weight)[0]
+        else:
+            diagonal = gauss_newton_diagonal if self.hessian == "gauss-newton" else lecun_diagonal
+            diagonals = diagonal(network, data.X, data.sample_weight)[0]
+        return [0.5 * h * W * W for h, W in zip(diagonals, model.coefs_)]

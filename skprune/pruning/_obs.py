@@ -7,16 +7,16 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._core.activations import ACTIVATIONS
 from .._core.curvature import augmented_normal_equations, gauss_newton_matrix
-from .._core.network import FlatParameters
-from .._training.loops import free_parameter_mask
-from ._base import PRUNER_ATTRIBUTES_DOC, PRUNER_PARAMETERS_DOC, BasePruner
+from .._core.network import FlatParameters, free_parameter_mask
+from .._meta import fill_doc
+from ._allocation import SCOPES, layer_targets, n_to_prune
+from ._base import BasePruner, pruner_attributes_doc, pruner_parameters_doc
 from ._obs_solvers import (
     damped_inverse,
     obs_greedy,
     obs_layer_blockwise,
     obs_layer_exact,
 )
-from ._selection import SCOPES, lowest_score_masks
 
 # "auto" picks the full Hessian while the greedy removals cost at most this
 # many multiply-adds (n_removals x n_params^2), and the exact layer-wise solver
@@ -26,7 +26,7 @@ _EXACT_LAYER_BUDGET = 1e9
 
 
 class OBSPruner(BasePruner):
-    __doc__ = (
+    __doc__ = fill_doc(
         """Optimal Brain Surgeon: remove weights and move the others to compensate.
 
     OBS (Hassibi & Stork 1993) models the training loss around the trained
@@ -39,9 +39,8 @@ class OBSPruner(BasePruner):
     ``A^T A`` is shared by every output unit.
 
     Parameters
-    ----------"""
-        + PRUNER_PARAMETERS_DOC
-        + """    method : {"auto", "full", "layerwise"}, default="auto"
+    ----------${parameters}
+    method : {"auto", "full", "layerwise"}, default="auto"
         "full": one Gauss-Newton Hessian over all weights and biases (biases
         compensate but are never removed), inverted once, weights removed one
         at a time. Memory grows as the square of the number of parameters.
@@ -89,9 +88,7 @@ class OBSPruner(BasePruner):
         than this (in MiB).
 
     Attributes
-    ----------"""
-        + PRUNER_ATTRIBUTES_DOC
-        + """
+    ----------${attributes}
     See Also
     --------
     OBDPruner : Diagonal saliencies, no compensation.
@@ -99,8 +96,10 @@ class OBSPruner(BasePruner):
     Examples
     --------
     >>> from sklearn.datasets import load_iris
+    >>> from sklearn.preprocessing import StandardScaler
     >>> from skprune import MagnitudePruner, OBSPruner, PrunableMLPClassifier
     >>> X, y = load_iris(return_X_y=True)
+    >>> X = StandardScaler().fit_transform(X)
     >>> net = PrunableMLPClassifier((8,), solver="lbfgs", max_iter=1000,
     ...                             random_state=0).fit(X, y)
     >>> obs = OBSPruner(net, sparsity=0.5, method="full", prefit=True).fit(X, y)
@@ -109,7 +108,9 @@ class OBSPruner(BasePruner):
     (39, 67)
     >>> obs.score(X, y) > magnitude.score(X, y)           # one-shot, no retraining
     True
-    """
+    """,
+        parameters=pruner_parameters_doc(),
+        attributes=pruner_attributes_doc(),
     )
 
     _parameter_constraints: dict = {
@@ -163,12 +164,13 @@ class OBSPruner(BasePruner):
 
     # ------------------------------------------------------------------
     def _layer_targets(self, model, sparsity):
-        """Pruned weights wanted in each layer after this round."""
-        if self.scope == "layer":
-            return [int(np.floor(sparsity * m.size + 0.5)) for m in model.masks_]
+        """Pruned weights wanted in each layer after this round.
+
+        Layer-wise errors are not comparable between layers, so the global
+        scope takes each layer's share from a global ranking of ``|w|``.
+        """
         scores = [np.abs(W) for W in model.coefs_]
-        masks = lowest_score_masks(scores, model.masks_, sparsity, "global")
-        return [int(np.count_nonzero(~m)) for m in masks]
+        return layer_targets(scores, model.masks_, sparsity, self.scope)
 
     def _full_memory_mb(self, model):
         n_free = sum(int(m.sum()) for m in model.masks_) + sum(b.size for b in model.intercepts_)
@@ -203,7 +205,7 @@ class OBSPruner(BasePruner):
         masks, coefs, intercepts = model.masks_, model.coefs_, model.intercepts_
         # one float64 vector over all parameters, in gauss_newton_matrix's order
         params = FlatParameters.from_arrays(coefs, intercepts, np.float64)
-        network = model._network(masks)
+        network = model._network_view()
         free = free_parameter_mask(network, params)
         if free is None:
             free = np.ones(params.vector.size, dtype=bool)
@@ -221,7 +223,7 @@ class OBSPruner(BasePruner):
         targets = self._layer_targets(model, sparsity)
         pruned = [int(np.count_nonzero(~m)) for m in masks]
         if self.scope == "global":
-            n_target = int(np.floor(sparsity * params.n_coef + 0.5))
+            n_target = n_to_prune(params.n_coef, sparsity)
             n_remove, quota = max(0, n_target - sum(pruned)), None
         else:
             quota = np.maximum(0, np.array(targets) - np.array(pruned))
@@ -234,10 +236,8 @@ class OBSPruner(BasePruner):
         params.vector[free] = w
         params.vector[~keep] = 0.0
         kept_weights = np.split(keep[: params.n_coef], np.cumsum([W.size for W in coefs])[:-1])
-        for i, (W, b) in enumerate(zip(coefs, intercepts)):
-            W[...] = params.coefs[i]
-            b[...] = params.intercepts[i]
-            masks[i] = kept_weights[i].reshape(W.shape)
+        new_masks = [kept.reshape(W.shape) for kept, W in zip(kept_weights, coefs)]
+        model._commit(new_masks, params.coefs, params.intercepts)
 
     # ------------------------------------------------------------------
     def _prune_layerwise(self, model, data, sparsity):
@@ -256,6 +256,7 @@ class OBSPruner(BasePruner):
                     f"need about {need_mb:.0f} MiB, more than max_hessian_mb="
                     f"{self.max_hessian_mb}."
                 )
+        new_coefs, new_intercepts, new_masks = [], [], []
         for layer, (W, b) in enumerate(zip(model.coefs_, model.intercepts_)):
             W_bar = np.vstack([W, b[None, :]]).astype(np.float64)
             # the pre-activations to reproduce: those of the network before pruning
@@ -270,19 +271,20 @@ class OBSPruner(BasePruner):
             prunable = np.r_[np.ones(fan_in, bool), False]
             masks_bar = np.vstack([model.masks_[layer], np.ones((1, fan_out), bool)])
             if self._use_exact_solver(targets[layer], fan_in):
-                new_masks = obs_layer_exact(H_inv, W_star, prunable, masks_bar, targets[layer])
+                kept = obs_layer_exact(H_inv, W_star, prunable, masks_bar, targets[layer])
             else:
-                new_masks = obs_layer_blockwise(H_inv, W_star, prunable, masks_bar, targets[layer])
-            W_star[~new_masks] = 0.0
-            W[...] = W_star[:-1]
-            b[...] = W_star[-1]
-            model.masks_[layer] = new_masks[:-1].copy()
+                kept = obs_layer_blockwise(H_inv, W_star, prunable, masks_bar, targets[layer])
+            W_star[~kept] = 0.0
+            new_coefs.append(W_star[:-1].astype(W.dtype))
+            new_intercepts.append(W_star[-1].astype(b.dtype))
+            new_masks.append(kept[:-1].copy())
 
             if layer < last:
                 hidden.forward(dense_out)
-                pruned_out = pruned_input @ W + b
+                pruned_out = pruned_input @ new_coefs[-1] + new_intercepts[-1]
                 hidden.forward(pruned_out)
                 dense_input, pruned_input = dense_out, pruned_out
+        model._commit(new_masks, new_coefs, new_intercepts)
 
     def _use_exact_solver(self, n_removed, fan_in):
         if self.layerwise_solver != "auto":

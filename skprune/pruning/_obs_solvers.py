@@ -60,17 +60,23 @@ def damped_inverse(H, damping):
     raise LinAlgError("The Hessian could not be regularised into a positive definite matrix.")
 
 
-def _downdate(H_inv, w, q, ger):
-    """Remove parameter ``q``: OBS update of ``w`` and rank-one downdate, in place.
+def obs_downdate(H_inv, W, q, ger):
+    """Remove parameter ``q``: OBS update of ``W`` and rank-one downdate, in place.
 
+    ``W`` is one weight vector, or a matrix whose rows are parameters and
+    whose columns share ``H_inv`` (a hidden unit's outgoing weights in unit
+    removal): each column moves by its own ``-(W[q, j] / [H^-1]_qq) H^-1 e_q``.
     ``H_inv`` is C-contiguous and symmetric, so its transpose is a Fortran
     array that BLAS ``ger`` updates in place (ten times faster than
     ``np.outer`` and a subtraction).
     """
     u = H_inv[:, q].copy()
     d = max(u[q], _TINY)
-    w -= (w[q] / d) * u
-    w[q] = 0.0
+    if W.ndim == 1:
+        W -= (W[q] / d) * u
+    else:
+        W -= np.outer(u / d, W[q])
+    W[q] = 0.0
     ger(-1.0 / d, u, u, a=H_inv.T, overwrite_a=True)
     H_inv[q, :] = 0.0
     H_inv[:, q] = 0.0
@@ -108,7 +114,7 @@ def obs_greedy(H_inv, w, candidates, n_remove, forced=(), quota=None, groups=Non
     ger = get_blas_funcs("ger", (H_inv,))
     candidates = candidates.copy()
     for q in forced:
-        _downdate(H_inv, w, q, ger)
+        obs_downdate(H_inv, w, q, ger)
         candidates[q] = False
     quota = None if quota is None else np.array(quota)
     removed, costs = [], []
@@ -118,7 +124,7 @@ def obs_greedy(H_inv, w, candidates, n_remove, forced=(), quota=None, groups=Non
         q = int(np.argmin(saliency))
         if not np.isfinite(saliency[q]):
             break
-        _downdate(H_inv, w, q, ger)
+        obs_downdate(H_inv, w, q, ger)
         candidates[q] = False
         removed.append(q)
         costs.append(float(saliency[q]))

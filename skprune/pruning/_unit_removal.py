@@ -7,8 +7,10 @@ from scipy.linalg import get_blas_funcs
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._core.curvature import augmented_normal_equations
-from ._base import PRUNER_ATTRIBUTES_DOC, PRUNER_PARAMETERS_DOC, BasePruner
-from ._obs_solvers import damped_inverse
+from .._meta import fill_doc
+from ._allocation import n_to_prune
+from ._base import BasePruner, Round, pruner_attributes_doc, pruner_parameters_doc
+from ._obs_solvers import damped_inverse, obs_downdate
 
 # Regularisation of the hidden layer's Gram matrix, relative to its mean
 # diagonal. The Gram matrix is singular whenever units are collinear
@@ -23,7 +25,7 @@ MAX_GRAM_MB = 4096
 
 
 class UnitRemovalPruner(BasePruner):
-    __doc__ = (
+    __doc__ = fill_doc(
         """Remove whole hidden units and compensate in the least-squares sense.
 
     The method of Castellano, Fanelli & Pelillo (1997): repeatedly delete a
@@ -39,13 +41,8 @@ class UnitRemovalPruner(BasePruner):
     and outgoing row are then deleted: the network really shrinks.
 
     Parameters
-    ----------"""
-        + PRUNER_PARAMETERS_DOC.replace(
-            "Fraction of connection weights removed at the end.",
-            "Fraction of the hidden units of each selected layer removed at the\n"
-            "        end (rounded to the nearest unit, per layer).",
-        )
-        + """    criterion : {"contribution", "error"}, default="contribution"
+    ----------${parameters}
+    criterion : {"contribution", "error"}, default="contribution"
         Which unit goes next. "contribution": the smallest ``||y_h|| ||w_h||``,
         the size of the unit's output times that of its outgoing weights (the
         rule of the original report). "error": the smallest least-squares
@@ -66,12 +63,7 @@ class UnitRemovalPruner(BasePruner):
         original method). None removes all ``sparsity`` asks for.
 
     Attributes
-    ----------"""
-        + PRUNER_ATTRIBUTES_DOC.replace(
-            "    sparsity_ : float\n        Fraction of connection weights pruned.",
-            "    sparsity_ : float\n        Fraction of the selected layers' hidden units removed.",
-        )
-        + """
+    ----------${attributes}
     See Also
     --------
     OBSPruner : The same compensation for single weights.
@@ -88,7 +80,12 @@ class UnitRemovalPruner(BasePruner):
     ((20,), (64, 20))
     >>> pruner.score(X / 16, y) > 0.97
     True
-    """
+    """,
+        parameters=pruner_parameters_doc(
+            "Fraction of the hidden units of each selected layer removed at the\n"
+            "        end (rounded to the nearest unit, per layer)."
+        ),
+        attributes=pruner_attributes_doc("Fraction of the selected layers' hidden units removed."),
     )
 
     _parameter_constraints: dict = {
@@ -161,7 +158,7 @@ class UnitRemovalPruner(BasePruner):
                     f"Hidden layer {layer} has {widths[layer]} units: its Gram matrix and "
                     f"inverse need about {need_mb:.0f} MiB, more than {MAX_GRAM_MB} MiB."
                 )
-            if int(np.floor(self.sparsity * widths[layer] + 0.5)) >= widths[layer]:
+            if n_to_prune(widths[layer], self.sparsity) >= widths[layer]:
                 raise ValueError(
                     f"sparsity={self.sparsity} would remove every unit of hidden layer "
                     f"{layer} ({widths[layer]} units); choose a smaller sparsity."
@@ -181,14 +178,14 @@ class UnitRemovalPruner(BasePruner):
         for layer in layers:
             original = data.reference.coefs_[layer].shape[1]
             removed = original - model.coefs_[layer].shape[1]
-            n_remove = int(np.floor(sparsity * original + 0.5)) - removed
+            n_remove = n_to_prune(original, sparsity) - removed
             if n_remove > 0 and self._remove_units(model, data, layer, n_remove, baseline):
-                return True
-        return False
+                return Round(stop=True)
+        return Round()
 
     def _remove_units(self, model, data, layer, n_remove, baseline):
         """Remove ``n_remove`` units of hidden ``layer``; True if ``tol`` stopped it."""
-        Y = model._network().forward(data.X)[layer + 1]
+        Y = model._network_view().forward(data.X)[layer + 1]
         gram = augmented_normal_equations(Y, None, data.sample_weight)
         gram_inv, _ = damped_inverse(gram, _GRAM_DAMPING)
         ger = get_blas_funcs("ger", (gram_inv,))
@@ -209,35 +206,28 @@ class UnitRemovalPruner(BasePruner):
             if baseline is not None:
                 saved = W_bar.copy(), gram_inv.copy()
             if self.compensate:
-                u = gram_inv[:, h].copy()
-                d = max(u[h], 1e-300)
-                W_bar -= np.outer(u / d, W_bar[h])
-                ger(-1.0 / d, u, u, a=gram_inv.T, overwrite_a=True)
-                gram_inv[h, :] = 0.0
-                gram_inv[:, h] = 0.0
+                obs_downdate(gram_inv, W_bar, h, ger)
             W_bar[h] = 0.0
             alive[h] = False
             if baseline is not None:
-                self._write_back(model, layer, W_bar)
+                _write_next_layer(model, layer, W_bar)
                 if _training_score(model, data) < baseline - self.tol:
                     W_bar, gram_inv = saved
                     alive[h] = True
                     stopped = True
                     break
-        self._write_back(model, layer, W_bar)
+        _write_next_layer(model, layer, W_bar)
         model._remove_hidden_units(layer, alive)
         return stopped
 
-    @staticmethod
-    def _write_back(model, layer, W_bar):
-        """Copy the compensated weights into the next layer, keeping its masks."""
-        W_next = model.coefs_[layer + 1]
-        W_next[...] = W_bar[:-1]
-        W_next[~model.masks_[layer + 1]] = 0.0
-        model.intercepts_[layer + 1][...] = W_bar[-1]
+
+def _write_next_layer(model, layer, W_bar):
+    """Commit the compensated weights and biases ``W_bar`` of layer ``layer + 1``."""
+    coefs, intercepts = [None] * len(model.coefs_), [None] * len(model.coefs_)
+    coefs[layer + 1], intercepts[layer + 1] = W_bar[:-1], W_bar[-1]
+    model._commit(coefs=coefs, intercepts=intercepts)
 
 
 def _training_score(model, data):
     """The model's score on the pruning data (accuracy or R^2)."""
-    output = model._network().predict(data.X)
-    return model._score_output(output, data.y, data.sample_weight)
+    return model._evaluate(data.X, data.Y, data.y, data.sample_weight)[1]

@@ -1,10 +1,10 @@
-"""PrunableMLPClassifier and PrunableMLPRegressor."""
+"""PrunableMLPClassifier."""
 
 import warnings
 
 import numpy as np
-from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
-from sklearn.metrics import accuracy_score, r2_score
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import StrOptions
@@ -12,141 +12,8 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._base import _BasePrunableMLP
-
-_COMMON_PARAMETERS_DOC = """
-    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
-        The ith element is the number of units in the ith hidden layer.
-
-    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
-        Activation function of the hidden layers.
-
-    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
-        Weight optimiser: L-BFGS-B, stochastic gradient descent (with momentum
-        or Nesterov momentum) or Adam. All three keep pruned weights at zero.
-
-    alpha : float, default=0.0001
-        Strength of the L2 penalty, divided by the (weighted) number of samples.
-
-    batch_size : int, default='auto'
-        Mini-batch size of the stochastic solvers; 'auto' is
-        ``min(200, n_samples)``.
-
-    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        Step-size schedule of ``solver='sgd'``.
-
-    learning_rate_init : float, default=0.001
-        Initial step size of the stochastic solvers.
-
-    power_t : float, default=0.5
-        Exponent of the 'invscaling' schedule.
-
-    max_iter : int, default=200
-        Maximum number of epochs (stochastic solvers) or iterations (lbfgs).
-
-    shuffle : bool, default=True
-        Whether to shuffle the samples in each epoch.
-
-    random_state : int, RandomState instance or None, default=None
-        Seeds the weight initialisation, the shuffling and the early-stopping
-        split.
-
-    tol : float, default=1e-4
-        Tolerance of the stopping rule.
-
-    verbose : bool, default=False
-        Print the loss of every epoch.
-
-    warm_start : bool, default=False
-        Start from the previous solution, keeping its masks. Unlike
-        scikit-learn's MLP, each call to ``fit`` starts its own stopping rule
-        (no-improvement count, best loss or validation score), so a warm start
-        after pruning trains instead of stopping at once.
-
-    momentum : float, default=0.9
-        Momentum of ``solver='sgd'``.
-
-    nesterovs_momentum : bool, default=True
-        Use Nesterov's momentum with ``solver='sgd'``.
-
-    early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the data and stop when its score
-        stops improving; the best weights are kept.
-
-    validation_fraction : float, default=0.1
-        Fraction of the training data held out for early stopping.
-
-    beta_1, beta_2 : float, default=0.9, 0.999
-        Decay rates of Adam's moment estimates.
-
-    epsilon : float, default=1e-8
-        Numerical stability term of Adam.
-
-    n_iter_no_change : int, default=10
-        Epochs without ``tol`` improvement before stopping.
-
-    max_fun : int, default=15000
-        Maximum number of loss evaluations of ``solver='lbfgs'``.
-"""
-
-_COMMON_ATTRIBUTES_DOC = """
-    loss_ : float
-        The current penalised loss.
-
-    best_loss_ : float or None
-        Lowest training loss reached by a stochastic solver (None with early
-        stopping).
-
-    loss_curve_ : list of float
-        Loss of every epoch of a stochastic solver.
-
-    validation_scores_ : list of float or None
-        Validation score of every epoch with ``early_stopping=True``.
-
-    best_validation_score_ : float or None
-        Best validation score with ``early_stopping=True``.
-
-    t_ : int
-        Number of training samples seen by the stochastic solver.
-
-    coefs_ : list of ndarray of shape (fan_in, fan_out)
-        Weight matrices; pruned weights are exactly 0.
-
-    intercepts_ : list of ndarray of shape (fan_out,)
-        Bias vectors.
-
-    masks_ : list of bool ndarray shaped like ``coefs_``
-        False marks a pruned connection. Editable in place: the next ``fit``
-        (with ``warm_start=True``) or ``partial_fit`` zeroes the weights a mask
-        removes and keeps them at zero.
-
-    sparsity_ : float
-        Fraction of connection weights pruned.
-
-    n_params_ : int
-        Number of weights and biases.
-
-    n_nonzero_params_ : int
-        Number of weights and biases that are not zero.
-
-    n_features_in_ : int
-        Number of features seen during fit.
-
-    feature_names_in_ : ndarray of shape ``(n_features_in_,)``
-        Names of features seen during fit, when they are all strings.
-
-    n_iter_ : int
-        Number of iterations of the solver.
-
-    n_layers_ : int
-        Number of layers, input and output included.
-
-    n_outputs_ : int
-        Number of outputs.
-
-    out_activation_ : str
-        Name of the output activation.
-"""
+from ._base import _BasePrunableMLP, restored_on_failure
+from ._docs import COMMON_ATTRIBUTES_DOC, COMMON_PARAMETERS_DOC
 
 
 class PrunableMLPClassifier(ClassifierMixin, _BasePrunableMLP):
@@ -161,7 +28,7 @@ class PrunableMLPClassifier(ClassifierMixin, _BasePrunableMLP):
 
     Parameters
     ----------"""
-        + _COMMON_PARAMETERS_DOC
+        + COMMON_PARAMETERS_DOC
         + """
     loss : {'log_loss', 'squared_error'}, default='log_loss'
         'log_loss' is the cross-entropy of softmax (multiclass) or logistic
@@ -176,7 +43,7 @@ class PrunableMLPClassifier(ClassifierMixin, _BasePrunableMLP):
     classes_ : ndarray or list of ndarray
         Class labels.
 """
-        + _COMMON_ATTRIBUTES_DOC
+        + COMMON_ATTRIBUTES_DOC
         + """
     See Also
     --------
@@ -366,19 +233,13 @@ class PrunableMLPClassifier(ClassifierMixin, _BasePrunableMLP):
                 )
         if not first_call:
             return self._fit(X, y, sample_weight=sample_weight, incremental=True)
-
-        saved_state = self.__dict__.copy()
-        try:
+        with restored_on_failure(self):
             self.classes_ = np.unique(classes)
             target = type_of_target(y)
             self._label_binarizer = LabelBinarizer().fit(
                 y if target.startswith("multilabel") else classes
             )
             return self._fit(X, y, sample_weight=sample_weight, incremental=True)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(saved_state)
-            raise
 
     def predict_proba(self, X):
         """Probability estimates.
@@ -447,179 +308,3 @@ class PrunableMLPClassifier(ClassifierMixin, _BasePrunableMLP):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_label = True
         return tags
-
-
-class PrunableMLPRegressor(RegressorMixin, _BasePrunableMLP):
-    __doc__ = (
-        """Multi-layer perceptron regressor whose connections can be pruned.
-
-    A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`
-    with the same parameters, defaults and fitted attributes, plus the pruning
-    state (``masks_``, ``sparsity_``). Pruned weights stay exactly zero with
-    every solver; float32 input trains in float32.
-
-    Parameters
-    ----------
-    loss : {'squared_error', 'poisson'}, default='squared_error'
-        Half the squared error with identity outputs, or half the Poisson
-        deviance with exponential outputs. The loss is summed over outputs.
-"""
-        + _COMMON_PARAMETERS_DOC
-        + """
-    Attributes
-    ----------"""
-        + _COMMON_ATTRIBUTES_DOC
-        + """
-    See Also
-    --------
-    PrunableMLPClassifier : The classifier.
-    sklearn.neural_network.MLPRegressor : The scikit-learn model it mirrors.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skprune import PrunableMLPRegressor
-    >>> rng = np.random.RandomState(0)
-    >>> X = rng.uniform(-1, 1, size=(200, 3))
-    >>> y = X[:, 0] - 2 * X[:, 1] ** 2
-    >>> reg = PrunableMLPRegressor(hidden_layer_sizes=(20,), activation="tanh",
-    ...                            solver="lbfgs", random_state=0).fit(X, y)
-    >>> reg.score(X, y) > 0.99
-    True
-    >>> reg.n_params_
-    101
-    """
-    )
-
-    _parameter_constraints: dict = {
-        **_BasePrunableMLP._parameter_constraints,
-        "loss": [StrOptions({"squared_error", "poisson"})],
-    }
-
-    def __init__(
-        self,
-        loss="squared_error",
-        hidden_layer_sizes=(100,),
-        activation="relu",
-        *,
-        solver="adam",
-        alpha=0.0001,
-        batch_size="auto",
-        learning_rate="constant",
-        learning_rate_init=0.001,
-        power_t=0.5,
-        max_iter=200,
-        shuffle=True,
-        random_state=None,
-        tol=1e-4,
-        verbose=False,
-        warm_start=False,
-        momentum=0.9,
-        nesterovs_momentum=True,
-        early_stopping=False,
-        validation_fraction=0.1,
-        beta_1=0.9,
-        beta_2=0.999,
-        epsilon=1e-8,
-        n_iter_no_change=10,
-        max_fun=15000,
-    ):
-        super().__init__(
-            hidden_layer_sizes=hidden_layer_sizes,
-            activation=activation,
-            solver=solver,
-            alpha=alpha,
-            batch_size=batch_size,
-            learning_rate=learning_rate,
-            learning_rate_init=learning_rate_init,
-            power_t=power_t,
-            max_iter=max_iter,
-            loss=loss,
-            shuffle=shuffle,
-            random_state=random_state,
-            tol=tol,
-            verbose=verbose,
-            warm_start=warm_start,
-            momentum=momentum,
-            nesterovs_momentum=nesterovs_momentum,
-            early_stopping=early_stopping,
-            validation_fraction=validation_fraction,
-            beta_1=beta_1,
-            beta_2=beta_2,
-            epsilon=epsilon,
-            n_iter_no_change=n_iter_no_change,
-            max_fun=max_fun,
-        )
-
-    def _validate_input(self, X, y, incremental, reset):
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            y_numeric=True,
-            dtype=(np.float64, np.float32),
-            reset=reset,
-        )
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        if self.loss == "poisson" and np.any(y < 0):
-            raise ValueError(
-                "Some value(s) of y are negative which is not allowed for "
-                "Poisson regression."
-            )
-        return X, y
-
-    def _set_output_activation(self):
-        self.out_activation_ = "exp" if self.loss == "poisson" else "identity"
-
-    def _decode_targets(self, Y):
-        return Y
-
-    def _encode_targets(self, y):
-        """Targets as the network sees them: one column per output unit."""
-        return np.asarray(y).reshape(len(y), -1)
-
-    def predict(self, X):
-        """Predict using the network.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-
-        Returns
-        -------
-        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            The predicted values.
-        """
-        check_is_fitted(self)
-        return self._predict(X)
-
-    _score_function = staticmethod(r2_score)
-
-    def _predict_from_output(self, output):
-        """Predictions from the network's output activations."""
-        return output.ravel() if output.shape[1] == 1 else output
-
-    @available_if(lambda est: est._check_solver())
-    @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, sample_weight=None):
-        """Update the model with one epoch over the given data.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            The target values.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
-
-        Returns
-        -------
-        self : object
-            The updated estimator.
-        """
-        return self._fit(X, y, sample_weight=sample_weight, incremental=True)

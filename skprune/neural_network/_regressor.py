@@ -1,0 +1,188 @@
+"""PrunableMLPRegressor."""
+
+import numpy as np
+from sklearn.base import RegressorMixin, _fit_context
+from sklearn.metrics import r2_score
+from sklearn.utils import column_or_1d
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._base import _BasePrunableMLP
+from ._docs import COMMON_ATTRIBUTES_DOC, COMMON_PARAMETERS_DOC
+
+
+class PrunableMLPRegressor(RegressorMixin, _BasePrunableMLP):
+    __doc__ = (
+        """Multi-layer perceptron regressor whose connections can be pruned.
+
+    A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`
+    with the same parameters, defaults and fitted attributes, plus the pruning
+    state (``masks_``, ``sparsity_``). Pruned weights stay exactly zero with
+    every solver; float32 input trains in float32.
+
+    Parameters
+    ----------
+    loss : {'squared_error', 'poisson'}, default='squared_error'
+        Half the squared error with identity outputs, or half the Poisson
+        deviance with exponential outputs. The loss is summed over outputs.
+"""
+        + COMMON_PARAMETERS_DOC
+        + """
+    Attributes
+    ----------"""
+        + COMMON_ATTRIBUTES_DOC
+        + """
+    See Also
+    --------
+    PrunableMLPClassifier : The classifier.
+    sklearn.neural_network.MLPRegressor : The scikit-learn model it mirrors.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skprune import PrunableMLPRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(-1, 1, size=(200, 3))
+    >>> y = X[:, 0] - 2 * X[:, 1] ** 2
+    >>> reg = PrunableMLPRegressor(hidden_layer_sizes=(20,), activation="tanh",
+    ...                            solver="lbfgs", random_state=0).fit(X, y)
+    >>> reg.score(X, y) > 0.99
+    True
+    >>> reg.n_params_
+    101
+    """
+    )
+
+    _parameter_constraints: dict = {
+        **_BasePrunableMLP._parameter_constraints,
+        "loss": [StrOptions({"squared_error", "poisson"})],
+    }
+
+    def __init__(
+        self,
+        loss="squared_error",
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+    ):
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes,
+            activation=activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            loss=loss,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+        )
+
+    def _validate_input(self, X, y, incremental, reset):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            y_numeric=True,
+            dtype=(np.float64, np.float32),
+            reset=reset,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        if self.loss == "poisson" and np.any(y < 0):
+            raise ValueError(
+                "Some value(s) of y are negative which is not allowed for "
+                "Poisson regression."
+            )
+        return X, y
+
+    def _set_output_activation(self):
+        self.out_activation_ = "exp" if self.loss == "poisson" else "identity"
+
+    def _decode_targets(self, Y):
+        return Y
+
+    def _encode_targets(self, y):
+        """Targets as the network sees them: one column per output unit."""
+        return np.asarray(y).reshape(len(y), -1)
+
+    def predict(self, X):
+        """Predict using the network.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The predicted values.
+        """
+        check_is_fitted(self)
+        return self._predict(X)
+
+    _score_function = staticmethod(r2_score)
+
+    def _predict_from_output(self, output):
+        """Predictions from the network's output activations."""
+        return output.ravel() if output.shape[1] == 1 else output
+
+    @available_if(lambda est: est._check_solver())
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Update the model with one epoch over the given data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight=sample_weight, incremental=True)

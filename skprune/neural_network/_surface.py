@@ -1,0 +1,240 @@
+"""The one surface between the networks and the code that prunes them.
+
+Pruners, criteria and :mod:`skprune.model_selection` talk to a fitted
+``PrunableMLPClassifier`` / ``PrunableMLPRegressor`` through these protected
+methods and nothing else:
+
+=============================================  ==========================================
+``_network_view()``                         a :class:`~skprune._core.network.Network`
+                                               over the estimator's own arrays and masks,
+                                               for forward passes and curvature
+``_training_arrays(X, y, sample_weight)``      the data as the network trains on it
+``_evaluate(X, Y, y, sample_weight)``          training loss and score of the network
+``_retrain(X, y, sample_weight, n_epochs)``    masked retraining, continuing the solver
+``_commit(masks, coefs, intercepts)``          new masks (and weights); pruned weights zeroed
+``_remove_hidden_units(layer, keep)``          delete hidden units
+``_compact_in_place()``                        delete the units pruning left dead
+=============================================  ==========================================
+
+Every structural edit of a network -- masks, weights written by a
+criterion, deleted units -- is in this module.
+"""
+
+import warnings
+
+import numpy as np
+from sklearn.base import is_classifier
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+
+from .._core.activations import ACTIVATIONS
+from .._core.network import Network
+
+
+class PruningSurfaceMixin:
+    """The pruning state of a network, and the protected methods that read and edit it."""
+
+    @property
+    def n_params_(self):
+        """Number of weights and biases of the network, pruned or not."""
+        check_is_fitted(self)
+        return int(sum(W.size + b.size for W, b in zip(self.coefs_, self.intercepts_)))
+
+    @property
+    def n_nonzero_params_(self):
+        """Number of weights and biases that are not zero."""
+        check_is_fitted(self)
+        return int(
+            sum(
+                np.count_nonzero(W) + np.count_nonzero(b)
+                for W, b in zip(self.coefs_, self.intercepts_)
+            )
+        )
+
+    @property
+    def sparsity_(self):
+        """Fraction of connection weights pruned (biases are never pruned)."""
+        check_is_fitted(self)
+        total = sum(m.size for m in self.masks_)
+        kept = sum(int(np.count_nonzero(m)) for m in self.masks_)
+        return 1.0 - kept / total
+
+    def _checked_masks(self, layer_units):
+        """Current masks as fresh boolean arrays, checked against the layers."""
+        masks = getattr(self, "masks_", None)
+        if masks is None:
+            return [np.ones((a, b), dtype=bool) for a, b in zip(layer_units, layer_units[1:])]
+        if len(masks) != len(layer_units) - 1:
+            raise ValueError(
+                f"masks_ has {len(masks)} arrays but the network has "
+                f"{len(layer_units) - 1} weight layers."
+            )
+        checked = []
+        for i, (mask, shape) in enumerate(zip(masks, zip(layer_units, layer_units[1:]))):
+            mask = np.asarray(mask)
+            if mask.shape != shape:
+                raise ValueError(
+                    f"masks_[{i}] has shape {mask.shape}, expected {shape} "
+                    f"(the shape of coefs_[{i}])."
+                )
+            checked.append(mask.astype(bool, copy=True))
+        return checked
+
+
+    def _network_view(self, coefs=None, intercepts=None):
+        """A :class:`Network` over this estimator's (or the given) arrays and masks.
+
+        It shares the arrays, so a criterion's in-place writes are seen by the
+        estimator; write through :meth:`_commit` instead, which keeps the
+        masks and weights consistent.
+        """
+        return Network(
+            self.coefs_ if coefs is None else coefs,
+            self.intercepts_ if intercepts is None else intercepts,
+            self.activation,
+            f"{self.loss}_{self.out_activation_}",
+            getattr(self, "masks_", None),
+        )
+
+    def _training_arrays(self, X, y, sample_weight=None):
+        """``(X, Y, y, sample_weight)`` as the fitted network trains on them.
+
+        ``X`` in the network's dtype, ``Y`` the targets encoded as output
+        units (one-hot for classifiers), ``y`` as ``score`` takes them.
+        """
+        X, y = validate_data(
+            self, X, y, accept_sparse=["csr", "csc"], reset=False,
+            dtype=(np.float64, np.float32), multi_output=True,
+            y_numeric=not is_classifier(self),
+        )
+        X = X.astype(self.coefs_[0].dtype, copy=False)
+        Y = self._encode_targets(y).astype(X.dtype)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        return X, Y, y, sample_weight
+
+    def _evaluate(self, X, Y, y, sample_weight=None):
+        """``(loss, score)``: the training loss without penalty, and accuracy or R^2.
+
+        ``X, Y, y`` as returned by :meth:`_training_arrays`. A network whose
+        output is not finite scores NaN.
+        """
+        network = self._network_view()
+        output = network.predict(X)
+        loss = float(network.loss.value(Y, output, sample_weight))
+        return loss, float(self._score_output(output, y, sample_weight))
+
+    def _retrain(self, X, y, sample_weight=None, n_epochs=1):
+        """``n_epochs`` epochs (iterations for lbfgs) of training with the masks fixed.
+
+        The stochastic solvers continue with the optimiser state of the
+        previous training, as ``n_epochs`` calls to ``partial_fit`` would: a
+        fresh Adam takes steps of the full learning rate on every weight at
+        first, which undoes much of what the network had learnt (on Digits at
+        95% sparsity, 0.92 against 0.94 accuracy). lbfgs, and early stopping,
+        retrain by a warm-started ``fit`` limited to ``n_epochs`` iterations.
+        """
+        with warnings.catch_warnings():
+            # A fixed retraining budget is not expected to converge.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            if self.solver in ("sgd", "adam") and not self.early_stopping:
+                return self._fit(X, y, sample_weight, incremental=True, n_epochs=n_epochs)
+            warm_start, max_iter = self.warm_start, self.max_iter
+            self.set_params(warm_start=True, max_iter=n_epochs)
+            try:
+                return self.fit(X, y, sample_weight=sample_weight)
+            finally:
+                self.set_params(warm_start=warm_start, max_iter=max_iter)
+
+    # ------------------------------------------------------------------
+    # Structural edits
+    # ------------------------------------------------------------------
+    def _commit(self, masks=None, coefs=None, intercepts=None):
+        """Write a pruning round into the network, in place.
+
+        Parameters
+        ----------
+        masks : list of bool ndarray, optional
+            The new masks, one per layer shaped like ``coefs_``, or None for
+            the current ones. Entries may be None to keep a layer's mask.
+        coefs, intercepts : list of ndarray, optional
+            New weights of the layers (entries None to keep a layer's), for
+            criteria that move the surviving weights (OBS, unit removal);
+            cast to the network's dtype.
+
+        Every weight a mask removes is set to exactly zero.
+        """
+        n_layers = len(self.coefs_)
+        masks = [None] * n_layers if masks is None else list(masks)
+        coefs = [None] * n_layers if coefs is None else coefs
+        intercepts = [None] * n_layers if intercepts is None else intercepts
+        for layer, (W, b) in enumerate(zip(self.coefs_, self.intercepts_)):
+            mask = self.masks_[layer] if masks[layer] is None else masks[layer]
+            if mask.shape != W.shape:
+                raise ValueError(
+                    f"The mask of layer {layer} has shape {mask.shape}, expected "
+                    f"{W.shape} (the shape of coefs_[{layer}])."
+                )
+            if coefs[layer] is not None:
+                W[...] = coefs[layer]
+            if intercepts[layer] is not None:
+                b[...] = intercepts[layer]
+            W[~mask] = 0.0
+            self.masks_[layer] = mask
+
+    def _remove_hidden_units(self, layer, keep):
+        """Delete hidden units: their incoming column, bias and outgoing row.
+
+        Parameters
+        ----------
+        layer : int
+            Index of the hidden layer (0 is the first).
+        keep : bool ndarray of shape (n_units,)
+            The units to keep.
+
+        ``hidden_layer_sizes`` follows the new widths; the stochastic
+        optimiser's state, shaped for the old network, is dropped.
+        """
+        keep = np.asarray(keep, dtype=bool)
+        self.coefs_ = list(self.coefs_)
+        self.intercepts_ = list(self.intercepts_)
+        self.masks_ = list(self.masks_)
+        self.coefs_[layer] = np.ascontiguousarray(self.coefs_[layer][:, keep])
+        self.intercepts_[layer] = self.intercepts_[layer][keep].copy()
+        self.masks_[layer] = self.masks_[layer][:, keep].copy()
+        self.coefs_[layer + 1] = np.ascontiguousarray(self.coefs_[layer + 1][keep])
+        self.masks_[layer + 1] = self.masks_[layer + 1][keep].copy()
+        self.hidden_layer_sizes = tuple(W.shape[1] for W in self.coefs_[:-1])
+        self.__dict__.pop("_optimizer", None)
+
+    def _compact_in_place(self):
+        """Delete the hidden units that cannot affect the output.
+
+        A unit with no remaining outgoing weight is deleted. A unit with no
+        remaining incoming weight outputs the constant ``f(b)``; that constant
+        times its outgoing weights is added to the next layer's biases, and
+        the unit is deleted. Deleting units can leave others dead, so the
+        passes repeat until nothing changes. A layer keeps at least one unit
+        (with no outgoing weight if all were dead), so the architecture stays
+        valid.
+        """
+        activation = ACTIVATIONS[self.activation]
+        changed = True
+        while changed:
+            changed = False
+            for layer in range(len(self.coefs_) - 1):
+                W_in, b_in = self.coefs_[layer], self.intercepts_[layer]
+                W_out, b_out = self.coefs_[layer + 1], self.intercepts_[layer + 1]
+                constant = ~W_in.any(axis=0) & W_out.any(axis=1)
+                if constant.any():
+                    value = b_in[constant].astype(np.float64)[None, :]
+                    activation.forward(value)
+                    b_out += (value @ W_out[constant]).ravel().astype(b_out.dtype)
+                    W_out[constant] = 0.0
+                dead = ~W_out.any(axis=1)
+                if dead.all():
+                    dead[0] = False  # keep one (silent) unit
+                if dead.any():
+                    self._remove_hidden_units(layer, ~dead)
+                    changed = True
+        return self

@@ -1,0 +1,105 @@
+"""Allocation: turning per-weight scores into the masks of a round's target."""
+
+import numpy as np
+
+SCOPES = ("global", "layer")
+
+
+def n_to_prune(size, sparsity):
+    """Number of entries pruned out of ``size`` at ``sparsity``: the nearest integer.
+
+    The one rounding rule of every pruner (halves round up).
+    """
+    return int(np.floor(sparsity * size + 0.5))
+
+
+def check_scores(scores, coefs, source="the criterion"):
+    """``scores`` as float arrays shaped like ``coefs``, or a ``ValueError`` naming the layer.
+
+    Scores may be infinite (``+inf``: never prune) but not NaN: a NaN has no
+    rank.
+    """
+    if not isinstance(scores, (list, tuple)) or len(scores) != len(coefs):
+        found = f"{len(scores)} arrays" if isinstance(scores, (list, tuple)) else type(scores).__name__
+        raise ValueError(
+            f"{source} must return a list of {len(coefs)} arrays, one per layer "
+            f"shaped like coefs_; got {found}."
+        )
+    checked = []
+    for layer, (score, W) in enumerate(zip(scores, coefs)):
+        try:
+            score = np.asarray(score, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{source} returned non-numeric scores for layer {layer}: {exc}") from exc
+        if score.shape != W.shape:
+            raise ValueError(
+                f"{source} returned scores of shape {score.shape} for layer {layer}; "
+                f"expected {W.shape}, the shape of coefs_[{layer}]."
+            )
+        if np.isnan(score).any():
+            raise ValueError(
+                f"{source} returned NaN scores for layer {layer} "
+                f"({int(np.isnan(score).sum())} of {score.size}); NaN cannot be ranked."
+            )
+        checked.append(score)
+    return checked
+
+
+def allocate(scores, masks, sparsity, scope="global"):
+    """Masks that remove the lowest-scoring weights until ``sparsity`` is reached.
+
+    Weights already pruned stay pruned and count towards the target; a weight
+    is never restored.
+
+    Parameters
+    ----------
+    scores : list of ndarray
+        One score per weight (higher = more important), shaped like the masks.
+    masks : list of bool ndarray
+        Current masks.
+    sparsity : float
+        Fraction of weights to have pruned, over all layers (``scope="global"``)
+        or in each layer (``scope="layer"``); the count is rounded by
+        :func:`n_to_prune`.
+    scope : {"global", "layer"}
+
+    Returns
+    -------
+    new_masks : list of bool ndarray
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> scores = [np.array([[3.0, 1.0], [2.0, 4.0]])]
+    >>> allocate(scores, [np.ones((2, 2), bool)], 0.5)[0]
+    array([[ True, False],
+           [False,  True]])
+    """
+    if scope == "layer":
+        return [
+            _prune_lowest(s.ravel(), m.ravel(), n_to_prune(m.size, sparsity)).reshape(m.shape)
+            for s, m in zip(scores, masks)
+        ]
+    flat_scores = np.concatenate([s.ravel() for s in scores])
+    flat_masks = np.concatenate([m.ravel() for m in masks])
+    new = _prune_lowest(flat_scores, flat_masks, n_to_prune(flat_masks.size, sparsity))
+    offsets = np.cumsum([0] + [m.size for m in masks])
+    return [new[a:b].reshape(m.shape) for a, b, m in zip(offsets, offsets[1:], masks)]
+
+
+def layer_targets(scores, masks, sparsity, scope="global"):
+    """Pruned weights wanted in each layer after a round (already pruned included)."""
+    return [int(np.count_nonzero(~m)) for m in allocate(scores, masks, sparsity, scope)]
+
+
+def _prune_lowest(scores, mask, n_pruned):
+    """Prune the lowest-scoring kept entries until ``n_pruned`` entries are pruned."""
+    mask = mask.copy()
+    n_new = n_pruned - int(np.count_nonzero(~mask))
+    if n_new <= 0:
+        return mask
+    kept = np.flatnonzero(mask)
+    # Stable sort: ties go to the earlier weight, so results are reproducible.
+    order = np.argsort(scores[kept], kind="stable")
+    mask[kept[order[:n_new]]] = False
+    return mask
