@@ -1,7 +1,14 @@
 """skprune: prune multi-layer perceptrons the scikit-learn way."""
 
 from .neural_network import PrunableMLPClassifier, PrunableMLPRegressor
-from .pruning import MagnitudePruner, OBDPruner, OBSPruner, UnitRemovalPruner
+from .pruning import (
+    MagnitudePruner,
+    OBDPruner,
+    OBSPruner,
+    RandomPruner,
+    ScorePruner,
+    UnitRemovalPruner,
+)
 
 __version__ = "0.1.0.dev0"
 
@@ -11,6 +18,8 @@ __all__ = [
     "OBSPruner",
     "PrunableMLPClassifier",
     "PrunableMLPRegressor",
+    "RandomPruner",
+    "ScorePruner",
     "UnitRemovalPruner",
     "__version__",
 ]

@@ -10,22 +10,18 @@ from sklearn.datasets import load_digits, make_regression
 
 from skprune import (
     MagnitudePruner,
-    OBDPruner,
     OBSPruner,
     PrunableMLPClassifier,
     PrunableMLPRegressor,
     UnitRemovalPruner,
 )
 
+from _estimators import ESTIMATORS, PRUNERS as PRUNER_CLASSES
+
 SKPRUNE_TYPES = {
     "skprune._training.optimizers.AdamOptimizer",
     "skprune._training.optimizers.SGDOptimizer",
-    "skprune.neural_network._classifier.PrunableMLPClassifier",
-    "skprune.neural_network._regressor.PrunableMLPRegressor",
-    "skprune.pruning._magnitude.MagnitudePruner",
-    "skprune.pruning._obd.OBDPruner",
-    "skprune.pruning._obs.OBSPruner",
-    "skprune.pruning._unit_removal.UnitRemovalPruner",
+    *(f"{cls.__module__}.{cls.__qualname__}" for cls in ESTIMATORS.values()),
 }
 
 
@@ -37,12 +33,19 @@ def digits():
     return X[:500] / 16.0, y[:500]
 
 
-PRUNERS = [
-    lambda net: MagnitudePruner(net, sparsity=0.95, prefit=True),
-    lambda net: OBDPruner(net, sparsity=0.95, prefit=True, retrain_iter=2),
-    lambda net: OBSPruner(net, sparsity=0.95, prefit=True, method="layerwise"),
-    lambda net: UnitRemovalPruner(net, sparsity=0.5, prefit=True),
-]
+def _pruner(cls):
+    def make(net):
+        if cls is UnitRemovalPruner:
+            return cls(net, sparsity=0.5, prefit=True)
+        if cls is OBSPruner:
+            return cls(net, sparsity=0.95, prefit=True, method="layerwise")
+        return cls(net, sparsity=0.95, prefit=True, retrain_iter=2)
+
+    make.__name__ = cls.__name__
+    return make
+
+
+PRUNERS = [_pruner(cls) for cls in PRUNER_CLASSES.values()]
 
 
 @pytest.fixture(scope="module")

@@ -20,33 +20,30 @@ from sklearn.exceptions import ConvergenceWarning, DataConversionWarning
 from sklearn.model_selection import GridSearchCV
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
-from skprune import (
-    MagnitudePruner,
-    OBDPruner,
-    OBSPruner,
-    PrunableMLPClassifier,
-    PrunableMLPRegressor,
-    UnitRemovalPruner,
-)
+from skprune import MagnitudePruner, PrunableMLPClassifier, PrunableMLPRegressor
 from skprune.model_selection import PrunerCV
+
+from _estimators import PRUNERS
 
 FAST = dict(hidden_layer_sizes=(5,), max_iter=5, random_state=0)
 
 
 def estimators():
+    """``{name: (skprune estimator, scikit-learn counterpart)}``; every pruner
+    around a classifier and around a regressor."""
     net = PrunableMLPClassifier(**FAST)
     reg = PrunableMLPRegressor(**FAST)
-    return {
+    pairs = {
         "PrunableMLPClassifier": (net, MLPClassifier(**FAST)),
         "PrunableMLPRegressor": (reg, MLPRegressor(**FAST)),
-        "MagnitudePruner": (MagnitudePruner(net, retrain_iter=1), MLPClassifier(**FAST)),
-        "OBDPruner": (OBDPruner(net), MLPClassifier(**FAST)),
-        "OBSPruner": (OBSPruner(reg), MLPRegressor(**FAST)),
-        "UnitRemovalPruner": (UnitRemovalPruner(net, criterion="error"), MLPClassifier(**FAST)),
         "PrunerCV": (PrunerCV(MagnitudePruner(net), sparsities=[0.5], cv=2),
                      GridSearchCV(MLPClassifier(**FAST), {"alpha": [1e-4]}, cv=2,
                                   error_score="raise")),  # PrunerCV raises, never scores NaN
     }
+    for name, cls in PRUNERS.items():
+        pairs[name] = (cls(net, retrain_iter=1), MLPClassifier(**FAST))
+        pairs[f"{name}-regressor"] = (cls(reg), MLPRegressor(**FAST))
+    return pairs
 
 
 ESTIMATORS = estimators()

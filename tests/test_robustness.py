@@ -12,25 +12,24 @@ from sklearn.exceptions import ConvergenceWarning
 
 from skprune import (
     MagnitudePruner,
-    OBDPruner,
-    OBSPruner,
     PrunableMLPClassifier,
     PrunableMLPRegressor,
     UnitRemovalPruner,
 )
 from skprune.model_selection import PrunerCV
 
-PRUNERS = {
-    "magnitude": lambda net, **k: MagnitudePruner(net, **k),
-    "obd-gn": lambda net, **k: OBDPruner(net, hessian="gauss-newton", **k),
-    "obd-lecun": lambda net, **k: OBDPruner(net, hessian="lecun", **k),
-    "obd-fisher": lambda net, **k: OBDPruner(net, hessian="fisher", **k),
-    "obs-full": lambda net, **k: OBSPruner(net, method="full", **k),
-    "obs-exact": lambda net, **k: OBSPruner(net, method="layerwise", layerwise_solver="exact", **k),
-    "obs-blockwise": lambda net, **k: OBSPruner(net, method="layerwise", layerwise_solver="blockwise", **k),
-    "units-error": lambda net, **k: UnitRemovalPruner(net, criterion="error", **k),
-    "units-contribution": lambda net, **k: UnitRemovalPruner(net, **k),
-}
+from _estimators import pruner_variants
+
+VARIANTS = pruner_variants()
+
+
+def make(name, net, **params):
+    cls, options = VARIANTS[name]
+    return cls(net, **{**options, **params})
+
+
+def removes_units(name):
+    return issubclass(VARIANTS[name][0], UnitRemovalPruner)
 
 
 
@@ -52,14 +51,14 @@ def dead_relu_network(X, y):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("name", sorted(PRUNERS))
+@pytest.mark.parametrize("name", sorted(VARIANTS))
 def test_degenerate_networks_give_finite_weights(name, dtype):
     X, y = degenerate_data(dtype)
     net = dead_relu_network(X, y)
-    sparsity = 0.5 if name.startswith("units") else 0.95
+    sparsity = 0.5 if removes_units(name) else 0.95
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        pruner = PRUNERS[name](net, sparsity=sparsity, prefit=True, retrain_iter=2).fit(X, y)
+        pruner = make(name, net, sparsity=sparsity, prefit=True, retrain_iter=2).fit(X, y)
     model = pruner.estimator_
     for W in model.coefs_ + model.intercepts_:
         assert np.isfinite(W).all()
@@ -70,11 +69,13 @@ def test_degenerate_networks_give_finite_weights(name, dtype):
         assert issubclass(warning.category, (UserWarning, ConvergenceWarning, RuntimeWarning))
 
 
-@pytest.mark.parametrize("name", ["magnitude", "obd-gn", "obs-exact"])
+@pytest.mark.parametrize(
+    "name", sorted(n for n in VARIANTS if "scope" in VARIANTS[n][0]._parameter_constraints)
+)
 def test_a_layer_pruned_to_nothing_stays_finite(name):
     X, y = degenerate_data(np.float64)
     net = PrunableMLPClassifier((6,), solver="lbfgs", max_iter=200, random_state=0).fit(X, y)
-    pruner = PRUNERS[name](net, sparsity=0.99, scope="layer", prefit=True, retrain_iter=3).fit(X, y)
+    pruner = make(name, net, sparsity=0.99, scope="layer", prefit=True, retrain_iter=3).fit(X, y)
     assert not pruner.estimator_.masks_[1].any() or pruner.estimator_.masks_[1].sum() <= 1
     assert np.isfinite(pruner.predict_proba(X)).all()
 
@@ -87,8 +88,8 @@ def fit_all(seed):
     estimators = [
         net,
         PrunableMLPRegressor(hidden_layer_sizes=(12,), max_iter=20, random_state=seed),
-        *[make(PrunableMLPClassifier((12,), max_iter=20), sparsity=0.6, n_steps=2,
-               retrain_iter=2, random_state=seed) for make in PRUNERS.values()],
+        *[make(name, PrunableMLPClassifier((12,), max_iter=20), sparsity=0.6, n_steps=2,
+               retrain_iter=2, random_state=seed) for name in sorted(VARIANTS)],
         PrunerCV(MagnitudePruner(PrunableMLPClassifier((12,), max_iter=20), retrain_iter=2),
                  sparsities=[0.5, 0.8], cv=2, random_state=seed),
     ]

@@ -4,7 +4,19 @@ from ._base import BasePruner
 from ._magnitude import MagnitudePruner
 from ._obd import OBDPruner
 from ._obs import OBSPruner
+from ._random import RandomPruner
 from ._schedule import sparsity_schedule
+from ._score import ScorePruner, loss_gradient
 from ._unit_removal import UnitRemovalPruner
 
-__all__ = ["BasePruner", "MagnitudePruner", "OBDPruner", "OBSPruner", "UnitRemovalPruner", "sparsity_schedule"]
+__all__ = [
+    "BasePruner",
+    "MagnitudePruner",
+    "OBDPruner",
+    "OBSPruner",
+    "RandomPruner",
+    "ScorePruner",
+    "UnitRemovalPruner",
+    "loss_gradient",
+    "sparsity_schedule",
+]

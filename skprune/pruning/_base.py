@@ -240,9 +240,13 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
             ``Round(stop=True)`` ends pruning after this round (an early
             stopping rule); ``scores`` are kept as the fitted scores.
         """
-        scores = check_scores(self._scores(model, data, random_state), model.coefs_)
+        scores = check_scores(self._scores(model, data, random_state), model.coefs_, self._scores_source())
         model._commit(allocate(scores, model.masks_, sparsity, getattr(self, "scope", "global")))
         return Round(scores=scores)
+
+    def _scores_source(self):
+        """How error messages about the scores name where they came from."""
+        return f"{type(self).__name__}._scores"
 
     def _model_sparsity(self, model, reference):
         """Sparsity in the pruner's own unit (connection weights by default).
