@@ -14,9 +14,11 @@ _PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
 def fill_doc(template, **parts):
     """``template`` with every ``${name}`` replaced by ``parts[name]``.
 
-    Raises ``KeyError`` if the template names a part that is not given and
-    ``ValueError`` if a part is given that the template does not use, so a
-    doc string cannot silently lose a section when its template changes.
+    A part's continuation lines are indented as the placeholder is, so one
+    part serves doc strings at any depth. Raises ``KeyError`` if the
+    template names a part that is not given and ``ValueError`` if a part is
+    given that the template does not use, so a doc string cannot silently
+    lose a section when its template changes.
 
     Examples
     --------
@@ -30,7 +32,47 @@ def fill_doc(template, **parts):
     unused = set(parts) - used
     if unused:
         raise ValueError(f"The template has no placeholders {sorted(unused)}.")
-    return _PLACEHOLDER.sub(lambda match: parts[match.group(1)], template)
+
+    def substitute(match):
+        line_start = template.rfind("\n", 0, match.start()) + 1
+        indent = template[line_start:match.start()]
+        indent = indent if indent.isspace() else ""
+        return parts[match.group(1)].replace("\n", "\n" + indent)
+
+    return _PLACEHOLDER.sub(substitute, template)
+
+
+def docstring(**parts):
+    """Decorator: fill the ``${name}`` placeholders of a function's doc string."""
+
+    def decorate(function):
+        function.__doc__ = fill_doc(function.__doc__, **parts)
+        return function
+
+    return decorate
+
+
+# Doc string parts shared by many methods (placeholders of :func:`docstring`).
+PARAMETERS_X = """Parameters
+----------
+X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    The input samples."""
+
+PARAMETERS_X_Y = """Parameters
+----------
+X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    The input samples.
+y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+    The target values."""
+
+PARAMETERS_X_Y_WEIGHT = """Parameters
+----------
+X : {array-like, sparse matrix} of shape (n_samples, n_features)
+    The input samples.
+y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+    The target values.
+sample_weight : array-like of shape (n_samples,), default=None
+    Sample weights."""
 
 
 def inherit_tags(tags, inner):
@@ -85,13 +127,11 @@ class DelegatingMixin:
         return getattr(self, self._delegate_attribute)
 
     @available_if(_delegate_has("predict"))
+    @docstring(parameters=PARAMETERS_X)
     def predict(self, X):
         """Predict with the fitted delegate (the pruned network).
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input samples.
+        ${parameters}
 
         Returns
         -------
@@ -101,13 +141,11 @@ class DelegatingMixin:
         return self._delegate().predict(X)
 
     @available_if(_delegate_has("predict_proba"))
+    @docstring(parameters=PARAMETERS_X)
     def predict_proba(self, X):
         """Class probabilities of the fitted delegate.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input samples.
+        ${parameters}
 
         Returns
         -------
@@ -117,13 +155,11 @@ class DelegatingMixin:
         return self._delegate().predict_proba(X)
 
     @available_if(_delegate_has("predict_log_proba"))
+    @docstring(parameters=PARAMETERS_X)
     def predict_log_proba(self, X):
         """Log class probabilities of the fitted delegate.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input samples.
+        ${parameters}
 
         Returns
         -------
@@ -133,17 +169,11 @@ class DelegatingMixin:
         return self._delegate().predict_log_proba(X)
 
     @available_if(_delegate_has("score"))
+    @docstring(parameters=PARAMETERS_X_Y_WEIGHT)
     def score(self, X, y, sample_weight=None):
         """Score of the fitted delegate: accuracy for classifiers, R^2 for regressors.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Test samples.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            True labels or values.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
+        ${parameters}
 
         Returns
         -------

@@ -1,6 +1,5 @@
 """The shared implementation of the prunable MLP classifier and regressor."""
 
-import copy
 import warnings
 from abc import ABCMeta, abstractmethod
 from contextlib import contextmanager
@@ -10,11 +9,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, _fit_context, is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
+from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
-    check_is_fitted,
     validate_data,
 )
 
@@ -25,6 +23,7 @@ from .._core.network import (
     FlatParameters,
     free_parameter_mask,
 )
+from .._meta import PARAMETERS_X_Y_WEIGHT, docstring
 from .._packing import pack_weights, unpack_weights
 from .._training.epochs import TrainingState, run_epochs
 from .._training.loops import run_lbfgs
@@ -170,6 +169,16 @@ class _BasePrunableMLP(PruningSurfaceMixin, SklearnConversionMixin, BaseEstimato
                 self.best_loss_ = np.inf
                 self.validation_scores_ = None
                 self.best_validation_score_ = None
+
+    def _validate_X_y(self, X, y, reset):
+        """Training data as float arrays; a one-column ``y`` raveled (with a warning)."""
+        X, y = validate_data(
+            self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
+            y_numeric=not is_classifier(self), dtype=(np.float64, np.float32), reset=reset,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        return X, y
 
     @abstractmethod
     def _set_output_activation(self):
@@ -344,20 +353,14 @@ class _BasePrunableMLP(PruningSurfaceMixin, SklearnConversionMixin, BaseEstimato
         return X_train, Y_train, sw_train, validation_score
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @docstring(parameters=PARAMETERS_X_Y_WEIGHT)
     def fit(self, X, y, sample_weight=None):
         """Fit the model to data matrix X and target(s) y.
 
         Weights whose entry in ``masks_`` is False (on a warm start) are set to
         zero and stay zero.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            The target values.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
+        ${parameters}
 
         Returns
         -------
@@ -397,36 +400,6 @@ class _BasePrunableMLP(PruningSurfaceMixin, SklearnConversionMixin, BaseEstimato
     def _score(self, X, y, sample_weight=None):
         """Score without input validation (early stopping's validation set)."""
         return self._score_output(self._forward(X, check_input=False), y, sample_weight)
-
-    def compact(self):
-        """An equivalent network without dead hidden units.
-
-        Units with no remaining outgoing weight are deleted; units with no
-        remaining incoming weight output a constant, which is folded into the
-        next layer's biases before they are deleted. Predictions are the same
-        up to rounding, and ``hidden_layer_sizes``, ``coefs_``,
-        ``intercepts_`` and ``masks_`` shrink. The estimator itself is left
-        as it is.
-
-        Returns
-        -------
-        compacted : estimator of the same class
-            A fitted copy.
-
-        Examples
-        --------
-        >>> from sklearn.datasets import load_iris
-        >>> from skprune import PrunableMLPClassifier
-        >>> X, y = load_iris(return_X_y=True)
-        >>> clf = PrunableMLPClassifier((6,), solver="lbfgs", max_iter=1000,
-        ...                             random_state=0).fit(X, y)
-        >>> clf.masks_[1][:2] = False   # units 0 and 1 no longer reach the output
-        >>> clf = clf.set_params(warm_start=True).fit(X, y)
-        >>> clf.compact().hidden_layer_sizes
-        (4,)
-        """
-        check_is_fitted(self)
-        return copy.deepcopy(self)._compact_in_place()
 
     # ------------------------------------------------------------------
     # Persistence

@@ -6,12 +6,12 @@ import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
+from .._meta import PARAMETERS_X, PARAMETERS_X_Y_WEIGHT, docstring
 from ._base import _BasePrunableMLP, restored_on_failure
 from ._docs import COMMON_ATTRIBUTES_DOC, COMMON_PARAMETERS_DOC
 
@@ -129,17 +129,7 @@ class PrunableMLPClassifier(ClassifierMixin, _BasePrunableMLP):
         )
 
     def _validate_input(self, X, y, incremental, reset):
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            dtype=(np.float64, np.float32),
-            reset=reset,
-        )
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
+        X, y = self._validate_X_y(X, y, reset)
 
         # A new fit defines the classes; warm starts must keep them; partial_fit
         # (whose first call set them from ``classes``) accepts subsets.
@@ -177,13 +167,11 @@ class PrunableMLPClassifier(ClassifierMixin, _BasePrunableMLP):
         """Targets as the network sees them: one column per output unit."""
         return self._label_binarizer.transform(y).reshape(len(y), -1)
 
+    @docstring(parameters=PARAMETERS_X)
     def predict(self, X):
         """Predict class labels.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
+        ${parameters}
 
         Returns
         -------
@@ -203,17 +191,11 @@ class PrunableMLPClassifier(ClassifierMixin, _BasePrunableMLP):
 
     @available_if(lambda est: est._check_solver())
     @_fit_context(prefer_skip_nested_validation=True)
+    @docstring(parameters=PARAMETERS_X_Y_WEIGHT)
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Update the model with one epoch over the given data.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-        y : array-like of shape (n_samples,)
-            The target values.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
+        ${parameters}
         classes : array of shape (n_classes,), default=None
             All the classes; required on the first call.
 
@@ -241,13 +223,11 @@ class PrunableMLPClassifier(ClassifierMixin, _BasePrunableMLP):
             )
             return self._fit(X, y, sample_weight=sample_weight, incremental=True)
 
+    @docstring(parameters=PARAMETERS_X)
     def predict_proba(self, X):
         """Probability estimates.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
+        ${parameters}
 
         Returns
         -------
@@ -267,13 +247,11 @@ class PrunableMLPClassifier(ClassifierMixin, _BasePrunableMLP):
             y_pred[total[:, 0] == 0] = 1.0 / y_pred.shape[1]
         return y_pred
 
+    @docstring(parameters=PARAMETERS_X)
     def predict_log_proba(self, X):
         """Logarithm of the probability estimates.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
+        ${parameters}
 
         Returns
         -------

@@ -3,11 +3,11 @@
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
 from sklearn.metrics import r2_score
-from sklearn.utils import column_or_1d
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
+from .._meta import PARAMETERS_X, PARAMETERS_X_Y_WEIGHT, docstring
 from ._base import _BasePrunableMLP
 from ._docs import COMMON_ATTRIBUTES_DOC, COMMON_PARAMETERS_DOC
 
@@ -115,18 +115,7 @@ class PrunableMLPRegressor(RegressorMixin, _BasePrunableMLP):
         )
 
     def _validate_input(self, X, y, incremental, reset):
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            y_numeric=True,
-            dtype=(np.float64, np.float32),
-            reset=reset,
-        )
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
+        X, y = self._validate_X_y(X, y, reset)
         if self.loss == "poisson" and np.any(y < 0):
             raise ValueError(
                 "Some value(s) of y are negative which is not allowed for "
@@ -144,13 +133,11 @@ class PrunableMLPRegressor(RegressorMixin, _BasePrunableMLP):
         """Targets as the network sees them: one column per output unit."""
         return np.asarray(y).reshape(len(y), -1)
 
+    @docstring(parameters=PARAMETERS_X)
     def predict(self, X):
         """Predict using the network.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
+        ${parameters}
 
         Returns
         -------
@@ -168,17 +155,11 @@ class PrunableMLPRegressor(RegressorMixin, _BasePrunableMLP):
 
     @available_if(lambda est: est._check_solver())
     @_fit_context(prefer_skip_nested_validation=True)
+    @docstring(parameters=PARAMETERS_X_Y_WEIGHT)
     def partial_fit(self, X, y, sample_weight=None):
         """Update the model with one epoch over the given data.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
-            The target values.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Sample weights.
+        ${parameters}
 
         Returns
         -------

@@ -4,22 +4,23 @@ Pruners, criteria and :mod:`skprune.model_selection` talk to a fitted
 ``PrunableMLPClassifier`` / ``PrunableMLPRegressor`` through these protected
 methods and nothing else:
 
-=============================================  ==========================================
-``_network_view()``                         a :class:`~skprune._core.network.Network`
-                                               over the estimator's own arrays and masks,
-                                               for forward passes and curvature
-``_training_arrays(X, y, sample_weight)``      the data as the network trains on it
-``_evaluate(X, Y, y, sample_weight)``          training loss and score of the network
-``_retrain(X, y, sample_weight, n_epochs)``    masked retraining, continuing the solver
-``_commit(masks, coefs, intercepts)``          new masks (and weights); pruned weights zeroed
-``_remove_hidden_units(layer, keep)``          delete hidden units
-``_compact_in_place()``                        delete the units pruning left dead
-=============================================  ==========================================
+==========================================  ==============================================
+``_network_view()``                         a :class:`~skprune._core.network.Network` over
+                                            the estimator's own arrays and masks, for
+                                            forward passes and curvature
+``_training_arrays(X, y, sample_weight)``   the data as the network trains on it
+``_evaluate(X, Y, y, sample_weight)``       training loss and score of the network
+``_retrain(X, y, sample_weight, n_epochs)`` masked retraining, continuing the solver
+``_commit(masks, coefs, intercepts)``       new masks (and weights); pruned weights zeroed
+``_remove_hidden_units(layer, keep)``       delete hidden units
+``_compact_in_place()``                     delete the units pruning left dead
+==========================================  ==============================================
 
 Every structural edit of a network -- masks, weights written by a
 criterion, deleted units -- is in this module.
 """
 
+import copy
 import warnings
 
 import numpy as np
@@ -206,6 +207,36 @@ class PruningSurfaceMixin:
         self.masks_[layer + 1] = self.masks_[layer + 1][keep].copy()
         self.hidden_layer_sizes = tuple(W.shape[1] for W in self.coefs_[:-1])
         self.__dict__.pop("_optimizer", None)
+
+    def compact(self):
+        """An equivalent network without dead hidden units.
+
+        Units with no remaining outgoing weight are deleted; units with no
+        remaining incoming weight output a constant, which is folded into the
+        next layer's biases before they are deleted. Predictions are the same
+        up to rounding, and ``hidden_layer_sizes``, ``coefs_``,
+        ``intercepts_`` and ``masks_`` shrink. The estimator itself is left
+        as it is.
+
+        Returns
+        -------
+        compacted : estimator of the same class
+            A fitted copy.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from skprune import PrunableMLPClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = PrunableMLPClassifier((6,), solver="lbfgs", max_iter=1000,
+        ...                             random_state=0).fit(X, y)
+        >>> clf.masks_[1][:2] = False   # units 0 and 1 no longer reach the output
+        >>> clf = clf.set_params(warm_start=True).fit(X, y)
+        >>> clf.compact().hidden_layer_sizes
+        (4,)
+        """
+        check_is_fitted(self)
+        return copy.deepcopy(self)._compact_in_place()
 
     def _compact_in_place(self):
         """Delete the hidden units that cannot affect the output.

@@ -19,7 +19,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, check_memory
 
-from .._meta import DelegatingMixin, seed_unseeded
+from .._meta import PARAMETERS_X_Y, PARAMETERS_X_Y_WEIGHT, DelegatingMixin, docstring, seed_unseeded
 from ..neural_network import PrunableMLPClassifier, PrunableMLPRegressor
 from ..neural_network._base import _BasePrunableMLP
 from ._allocation import allocate, check_scores
@@ -290,18 +290,14 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
     # Fitting
     # ------------------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=False)
+    @docstring(parameters=PARAMETERS_X_Y_WEIGHT)
     def fit(self, X, y, sample_weight=None):
         """Fit the dense network (unless prefit), then prune and retrain it.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets.
-        sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the samples in training, retraining and in the
-            criterion's statistics.
+        The sample weights weigh the samples in training, retraining and in
+        the criterion's statistics.
+
+        ${parameters}
 
         Returns
         -------
@@ -311,6 +307,7 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         return self._run(X, y, sample_weight)
 
     @_fit_context(prefer_skip_nested_validation=False)
+    @docstring(parameters=PARAMETERS_X_Y)
     def fit_path(self, X, y, levels, callback=None, sample_weight=None):
         """Fit dense (unless prefit), then prune through each of ``levels`` in turn.
 
@@ -321,12 +318,7 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         :class:`~skprune.model_selection.PrunerCV` walk; ``n_steps``,
         ``schedule`` and ``sparsity`` are not used.
 
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Training data.
-        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-            Targets.
+        ${parameters}
         levels : array-like of float in [0, 1)
             Non-decreasing sparsities, one per round.
         callback : callable, default=None
