@@ -4,17 +4,17 @@ Pruners, criteria and :mod:`skprune.model_selection` talk to a fitted
 ``PrunableMLPClassifier`` / ``PrunableMLPRegressor`` through these protected
 methods and nothing else:
 
-==========================================  ==============================================
-``_network_view()``                         a :class:`~skprune._core.network.Network` over
-                                            the estimator's own arrays and masks, for
-                                            forward passes and curvature
-``_training_arrays(X, y, sample_weight)``   the data as the network trains on it
-``_evaluate(X, Y, y, sample_weight)``       training loss and score of the network
-``_retrain(X, y, sample_weight, n_epochs)`` masked retraining, continuing the solver
-``_commit(masks, coefs, intercepts)``       new masks (and weights); pruned weights zeroed
-``_remove_hidden_units(layer, keep)``       delete hidden units
-``_compact_in_place()``                     delete the units pruning left dead
-==========================================  ==============================================
+============================================  ==============================================
+``_network_view()``                           a :class:`~skprune._core.network.Network` over
+                                              the estimator's own arrays and masks, for
+                                              forward passes and curvature
+``_training_arrays(X, y, sample_weight)``     the data as the network trains on it
+``_evaluate(X, Y, y, sample_weight)``         training loss and score of the network
+``_retrain(X, y, sample_weight, n_epochs)``   masked retraining, continuing the solver
+``_commit(masks, coefs, intercepts)``         new masks (and weights); pruned weights zeroed
+``_remove_hidden_units(layer, keep)``         delete hidden units
+``_compact_in_place()``                       delete the units pruning left dead
+============================================  ==============================================
 
 Every structural edit of a network -- masks, weights written by a
 criterion, deleted units -- is in this module.
