@@ -20,6 +20,7 @@ import numpy as np
 from scipy.linalg import LinAlgError, get_blas_funcs, lapack
 
 from ..exceptions import NumericalWarning
+from ._allocation import n_to_prune
 
 _TINY = 1e-300
 
@@ -289,7 +290,7 @@ def obs_layer_blockwise(H_inv, W, prunable, masks, n_total, block_size=128):
         W1 = W[i1:i2].copy()
         U1 = U[i1:i2, i1:i2]
         # how many new removals this block gets (cumulative rounding keeps the total exact)
-        target = int(np.floor(n_new * cumulative_free[i2 - 1] / total_free + 0.5))
+        target = n_to_prune(n_new, cumulative_free[i2 - 1] / total_free)
         n_block = target - chosen
         chosen = target
         score = W1 * W1 / (np.diag(U1)[:, None] ** 2)
