@@ -1,12 +1,35 @@
 """The epochs of a stochastic solver and the stopping rule of scikit-learn's MLPs."""
 
 import warnings
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from .loops import MinibatchTrainer
+
+
+# Whether a KeyboardInterrupt during the epochs ends the caller too. A network
+# fitted on its own keeps scikit-learn's behaviour: the interrupt ends training,
+# with a warning, and the weights so far are kept.
+_INTERRUPTS_PROPAGATE = ContextVar("interrupts_propagate", default=False)
+
+
+@contextmanager
+def interrupts_propagate():
+    """Within the block, an interrupt during training is raised, not swallowed.
+
+    Pruners train inside it: an interrupted dense fit or retraining must end
+    the whole fit (and never be cached), not let pruning go on with a
+    half-trained network.
+    """
+    token = _INTERRUPTS_PROPAGATE.set(True)
+    try:
+        yield
+    finally:
+        _INTERRUPTS_PROPAGATE.reset(token)
 
 
 @dataclass
@@ -155,6 +178,8 @@ def run_epochs(
                     ConvergenceWarning,
                 )
     except KeyboardInterrupt:
+        if _INTERRUPTS_PROPAGATE.get():
+            raise
         warnings.warn("Training interrupted by user.")
 
     if validation_score is not None:

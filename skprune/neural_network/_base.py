@@ -39,9 +39,14 @@ def restored_on_failure(estimator):
     """Restore ``estimator``'s attributes if the block raises.
 
     Every array of a fitted network is copied before a fit changes it, so a
-    shallow copy of the attribute dictionary is enough to undo a failed call.
+    shallow copy of the attribute dictionary is enough to undo a failed call,
+    but for the lists a fit appends to (``loss_curve_``,
+    ``validation_scores_``), which are copied too.
     """
-    saved_state = estimator.__dict__.copy()
+    saved_state = {
+        key: list(value) if isinstance(value, list) else value
+        for key, value in estimator.__dict__.items()
+    }
     try:
         yield
     except BaseException:
@@ -202,6 +207,10 @@ class _BasePrunableMLP(PruningSurfaceMixin, SklearnConversionMixin, BaseEstimato
             not self.warm_start and not incremental
         )
         X, y = self._validate_input(X, y, incremental, reset=first_pass)
+        if not first_pass:
+            # A fitted network keeps its dtype, as scikit-learn's does: the
+            # batch is cast, not the weights (nor the optimiser state).
+            X = X.astype(self.coefs_[0].dtype, copy=False)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
         if y.ndim == 1:
@@ -407,6 +416,8 @@ class _BasePrunableMLP(PruningSurfaceMixin, SklearnConversionMixin, BaseEstimato
     def __getstate__(self):
         state = super().__getstate__()
         if "coefs_" in state and "masks_" in state:
+            layer_units = [self.coefs_[0].shape[0]] + [W.shape[1] for W in self.coefs_]
+            self._checked_masks(layer_units)  # invalid masks must not pickle silently
             state = dict(state)
             state["_packed_weights"] = pack_weights(state.pop("coefs_"), state.pop("masks_"))
         return state

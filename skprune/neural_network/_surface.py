@@ -26,6 +26,7 @@ import warnings
 import numpy as np
 from sklearn.base import is_classifier
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from .._core.activations import ACTIVATIONS
@@ -109,6 +110,14 @@ class PruningSurfaceMixin:
             y_numeric=not is_classifier(self),
         )
         X = X.astype(self.coefs_[0].dtype, copy=False)
+        if is_classifier(self):
+            unseen = np.setdiff1d(unique_labels(y), self.classes_)
+            if unseen.size:
+                raise ValueError(
+                    f"y has labels the fitted network has no output for: {unseen.tolist()}; "
+                    f"its classes_ are {self.classes_.tolist()}. Prune with data of "
+                    "those classes only, or refit the network (prefit=False)."
+                )
         Y = self._encode_targets(y).astype(X.dtype)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
@@ -236,6 +245,7 @@ class PruningSurfaceMixin:
         (4,)
         """
         check_is_fitted(self)
+        self._checked_masks([self.coefs_[0].shape[0]] + [W.shape[1] for W in self.coefs_])
         return copy.deepcopy(self)._compact_in_place()
 
     def _compact_in_place(self):

@@ -20,6 +20,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, check_memory
 
 from .._meta import PARAMETERS_X_Y, PARAMETERS_X_Y_WEIGHT, DelegatingMixin, docstring, seed_unseeded
+from .._training.epochs import interrupts_propagate
 from ..neural_network import PrunableMLPClassifier, PrunableMLPRegressor
 from ..neural_network._base import _BasePrunableMLP
 from ._allocation import allocate, check_scores
@@ -123,11 +124,21 @@ class PruningData:
     reference: object = None
 
     def subsample(self, n_samples, random_state):
-        """At most ``n_samples`` rows drawn without replacement (all if None)."""
+        """At most ``n_samples`` rows drawn without replacement (all if None).
+
+        Rows of zero weight carry no information: they are never drawn.
+        """
         if n_samples is None or n_samples >= self.X.shape[0]:
             return self
         rng = check_random_state(random_state)
-        idx = np.sort(rng.choice(self.X.shape[0], n_samples, replace=False))
+        rows = self.X.shape[0]
+        if self.sample_weight is not None and not np.all(self.sample_weight > 0):
+            rows = np.flatnonzero(self.sample_weight > 0)
+            if n_samples >= rows.size:
+                idx = rows
+                rows = None
+        if rows is not None:
+            idx = np.sort(rng.choice(rows, n_samples, replace=False))
         sw = None if self.sample_weight is None else self.sample_weight[idx]
         return PruningData(self.X[idx], self.Y[idx], self.y[idx], sw, self.reference)
 
@@ -143,6 +154,30 @@ class Round:
 def _fit_dense(estimator, X, y, sample_weight):
     """Fit the dense network (module level so that joblib.Memory can cache it)."""
     return estimator.fit(X, y, sample_weight=sample_weight)
+
+
+def _check_pruning_weights(sample_weight):
+    """Sample weights the criteria can use: finite, non-negative, not all zero.
+
+    The criteria weigh squared errors and curvature by the sample weights; a
+    negative weight makes those indefinite (a Hessian that is not positive
+    semi-definite) and weights summing to zero leave nothing to measure.
+    """
+    if sample_weight is None:
+        return
+    try:
+        weights = np.asarray(sample_weight, dtype=np.float64)
+    except (TypeError, ValueError):
+        return  # the estimator's own validation gives the error
+    if weights.ndim == 0:
+        return
+    if np.any(weights < 0):
+        raise ValueError(
+            "Pruning needs non-negative sample_weight: the criteria weigh squared "
+            f"errors and curvature by it; got {int(np.sum(weights < 0))} negative weight(s)."
+        )
+    if weights.size and not weights.sum() > 0:
+        raise ValueError("sample_weight sums to zero: there is no data to prune with.")
 
 
 def check_levels(levels):
@@ -349,6 +384,11 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
 
     def _run(self, X, y, sample_weight=None, levels=None, callback=None):
         """Fit dense (unless prefit), then prune in rounds; the body of ``fit``."""
+        _check_pruning_weights(sample_weight)
+        with interrupts_propagate():  # Ctrl+C ends the whole fit; nothing is cached
+            return self._run_uninterrupted(X, y, sample_weight, levels, callback)
+
+    def _run_uninterrupted(self, X, y, sample_weight, levels, callback):
         model = self._make_estimator()
         self._check_model(model)
         if not self.prefit:

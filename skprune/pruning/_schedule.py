@@ -42,7 +42,10 @@ def sparsity_schedule(initial, final, n_steps, schedule="cubic"):
         targets = initial + (final - initial) * t
     elif schedule == "geometric":
         start, end = 1.0 - initial, 1.0 - final
-        targets = 1.0 - start * (end / start) ** t
+        if start <= 0:  # nothing left to prune
+            targets = np.full(n_steps, final)
+        else:
+            targets = 1.0 - start * (end / start) ** t
     else:
         raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}.")
     targets[-1] = final
