@@ -1,13 +1,16 @@
 """OBSPruner and the OBS solvers."""
 
+import tracemalloc
 import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_digits
 
 from skprune import MagnitudePruner, OBSPruner, PrunableMLPClassifier
+from skprune.pruning._base import PruningData
 from skprune.pruning._obs_solvers import (
     damped_inverse,
     obs_greedy,
@@ -177,9 +180,10 @@ def test_auto_method_follows_the_cost(digits):
     X, y = digits
     small = PrunableMLPClassifier((4,), max_iter=20, random_state=0).fit(X, y)
     large = PrunableMLPClassifier((60,), max_iter=20, random_state=0).fit(X, y)
-    assert OBSPruner(small)._resolve_method(small, 0.5) == "full"
-    assert OBSPruner(large)._resolve_method(large, 0.5) == "layerwise"
-    assert OBSPruner(large, method="full")._resolve_method(large, 0.5) == "full"
+    data = PruningData(*small._training_arrays(X, y))
+    assert OBSPruner(small)._resolve_method(small, data, 0.5) == "full"
+    assert OBSPruner(large)._resolve_method(large, data, 0.5) == "layerwise"
+    assert OBSPruner(large, method="full")._resolve_method(large, data, 0.5) == "full"
 
 
 def test_full_method_refuses_a_hessian_over_the_memory_bound(digits):
@@ -220,7 +224,7 @@ def test_damped_inverse_raises_damping_on_a_singular_matrix():
 def test_layerwise_refuses_a_gram_matrix_over_the_memory_bound(digits):
     X, y = digits
     pruner = OBSPruner(PrunableMLPClassifier((10,), max_iter=5), method="layerwise", max_hessian_mb=0.05)
-    with pytest.raises(ValueError, match="Layer 0 has 64 inputs"):
+    with pytest.raises(ValueError, match=r"Layer 0 \(64 inputs, \d+ samples\) needs about"):
         pruner.fit(X, y)
 
 
@@ -272,3 +276,44 @@ def test_layer_solvers_respect_already_pruned_weights(solver):
             best = np.linalg.lstsq(A[:, keep], target[:, j], rcond=None)[0]
             assert_allclose(W_new[keep, j], best, atol=1e-8)
             assert np.all(W_new[~keep, j] == 0)
+
+
+def traced_peak_mb(function):
+    """Peak memory allocated while ``function`` runs, beyond what was held before."""
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        function()
+        return (tracemalloc.get_traced_memory()[1] - before) / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("case", ["full", "layerwise-exact", "layerwise-blockwise",
+                                  "layerwise-weighted", "layerwise-sparse"])
+def test_memory_bound_holds_within_one_and_a_half_times(digits, case):
+    X, y = digits
+    sample_weight = None
+    if case == "layerwise-sparse":
+        X = sp.random(4000, 800, density=0.02, format="csr", random_state=0)
+        y = np.random.RandomState(0).randint(0, 3, 4000)
+    net = PrunableMLPClassifier((40,) if case == "full" else (120,), max_iter=3, random_state=0)
+    net.fit(X, y)
+    method, _, solver = case.partition("-")
+    params = dict(method=method, sparsity=0.6, prefit=True)
+    if solver in ("exact", "blockwise"):
+        params["layerwise_solver"] = solver
+    if solver == "weighted":
+        sample_weight = np.random.RandomState(0).uniform(0.5, 2, X.shape[0])
+    pruner = OBSPruner(net, **params)
+    pruned = OBSPruner(net, **params).fit(X, y, sample_weight=sample_weight)  # warm caches
+    if method == "full":
+        bound, _ = pruner._full_memory_mb(net, X.shape[0])
+    else:
+        data = PruningData(*net._training_arrays(X, y, sample_weight))
+        bound, _ = pruner._layerwise_memory_mb(net, data, pruner._layer_targets(net, 0.6))
+    peak = traced_peak_mb(lambda: pruner.fit(X, y, sample_weight=sample_weight))
+    assert peak <= 1.5 * bound, (peak, bound)
+    assert pruned.sparsity_ == pytest.approx(0.6, abs=0.01)
+    with pytest.raises(ValueError, match="max_hessian_mb"):
+        OBSPruner(net, **params, max_hessian_mb=0.9 * bound).fit(X, y, sample_weight=sample_weight)

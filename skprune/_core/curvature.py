@@ -9,6 +9,9 @@ output units.
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.linalg import get_blas_funcs
+
+from .linalg import symmetrize
 
 from .network import _dot_tn
 
@@ -110,19 +113,23 @@ def augmented_normal_equations(A, Z=None, sample_weight=None):
     Returns ``[A, 1]^T D [A, 1]`` and (when ``Z`` is given) ``[A, 1]^T D Z``,
     ``D = diag(w) / sum(w)``, in float64 with the bias row and column last.
     The products run in ``A``'s own dtype (BLAS speed for float32 networks);
-    only the small results are promoted.
+    only the small results are promoted. A sparse ``A`` stays sparse: its Gram
+    matrix is a sparse product, never a dense copy of the data.
     """
-    A = A.toarray() if sp.issparse(A) else np.asarray(A)
+    sparse = sp.issparse(A)
+    A = A.tocsr() if sparse else np.asarray(A)
     n, fan_in = A.shape
     if sample_weight is None:
         w = None
         Aw, total = A, float(n)
     else:
         w = np.asarray(sample_weight, dtype=A.dtype)
-        Aw, total = A * w[:, None], float(w.sum())
+        Aw, total = (A.multiply(w[:, None]).tocsr() if sparse else A * w[:, None]), float(w.sum())
     gram = np.empty((fan_in + 1, fan_in + 1))
-    gram[:fan_in, :fan_in] = Aw.T @ A
-    gram[:fan_in, fan_in] = gram[fan_in, :fan_in] = Aw.sum(axis=0)
+    product = Aw.T @ A
+    gram[:fan_in, :fan_in] = product.toarray() if sparse else product
+    del product
+    gram[:fan_in, fan_in] = gram[fan_in, :fan_in] = np.asarray(Aw.sum(axis=0)).ravel()
     gram[fan_in, fan_in] = total
     gram /= total
     if Z is None:
@@ -175,7 +182,8 @@ def gauss_newton_matrix(network, X, sample_weight=None, free=None, max_block_siz
     and output direction ``o`` (a column of ``H_i``'s factor) the row
     ``F_i[:, o]^T J_i`` of the stacked Jacobian is the outer product of the
     layer input with the back-propagated direction; the matrix is then
-    ``G^T G`` accumulated over blocks of samples -- one product per block.
+    ``G^T G`` accumulated over blocks of samples by a symmetric rank-k update
+    (BLAS ``syrk``) into one triangle of the result, in place.
 
     Parameters
     ----------
@@ -185,7 +193,10 @@ def gauss_newton_matrix(network, X, sample_weight=None, free=None, max_block_siz
     free : bool ndarray of shape (n_params,), default=None
         Restrict the matrix to these parameters (e.g. the unpruned ones).
     max_block_size : int, default=2**24
-        Bound on the numbers held by one block of Jacobian rows.
+        Bound on the numbers held by one block of Jacobian rows. A block
+        makes about three such arrays at once (per-layer rows, the stacked
+        rows, the selected columns): the memory beyond the result is about
+        ``3 * 8 * max_block_size`` bytes.
 
     Returns
     -------
@@ -194,10 +205,12 @@ def gauss_newton_matrix(network, X, sample_weight=None, free=None, max_block_siz
     n_samples = X.shape[0]
     weights = _normalised_weights(n_samples, sample_weight, np.float64)
     n_params = sum(W.size + b.size for W, b in zip(network.coefs, network.intercepts))
-    columns = np.arange(n_params) if free is None else np.flatnonzero(free)
+    columns = None if free is None else np.flatnonzero(free)
+    n_free = n_params if columns is None else columns.size
     n_outputs = network.layer_units[-1]
     block = max(1, max_block_size // (n_outputs * n_params))
-    H = np.zeros((columns.size, columns.size))
+    H = np.zeros((n_free, n_free))
+    syrk = get_blas_funcs("syrk", (H,))
     for start in range(0, n_samples, block):
         rows = slice(start, min(start + block, n_samples))
         activations = network.forward(X[rows])
@@ -216,6 +229,16 @@ def gauss_newton_matrix(network, X, sample_weight=None, free=None, max_block_siz
                 directions = directions @ network.coefs[layer].T.astype(np.float64)
                 derivative = network.activation.derivative(activations[layer])
                 directions *= derivative[:, None, :]
-        G = np.hstack(coef_rows + bias_rows)[:, columns]
-        H += G.T @ G
+        del activations, factor, directions
+        G = np.hstack(coef_rows + bias_rows)
+        del coef_rows, bias_rows
+        if columns is not None:
+            G = G[:, columns]
+        # H.T is a Fortran view of the symmetric H: syrk adds G^T G to its
+        # upper triangle (H's lower one) in place.
+        updated = syrk(1.0, G.T, beta=1.0, c=H.T, trans=0, lower=0, overwrite_c=1)
+        if not np.shares_memory(updated, H):  # pragma: no cover - BLAS made a copy
+            H[...] = updated.T
+        del G
+    symmetrize(H, from_lower=True)
     return H

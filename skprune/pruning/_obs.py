@@ -12,11 +12,27 @@ from .._meta import fill_doc
 from ._allocation import SCOPES, layer_targets, n_to_prune
 from ._base import BasePruner, pruner_attributes_doc, pruner_parameters_doc
 from ._obs_solvers import (
+    EXACT_BLOCK,
     damped_inverse,
     obs_greedy,
     obs_layer_blockwise,
     obs_layer_exact,
 )
+
+_MiB = 2**20
+
+
+def _round_overhead(model, n_rows):
+    """Bytes a round takes around any criterion: copies of the parameters and
+    the forward pass that scores the network on the data."""
+    itemsize = model.coefs_[0].dtype.itemsize
+    return 3 * 8 * model.n_params_ + itemsize * n_rows * sum(W.shape[1] for W in model.coefs_)
+
+
+def _gauss_newton_block(n_free):
+    """Numbers in one block of Jacobian rows: an eighth of the Hessian, at least 2**18."""
+    return max(2**18, n_free**2 // 8)
+
 
 # "auto" picks the full Hessian while the greedy removals cost at most this
 # many multiply-adds (n_removals x n_params^2), and the exact layer-wise solver
@@ -83,9 +99,13 @@ class OBSPruner(BasePruner):
         random in each round; None uses them all.
 
     max_hessian_mb : float, default=1024
-        Refuse, before any work, a Hessian (``method="full"``) or a layer's
-        Gram matrix (``"layerwise"``) whose matrices would need more memory
-        than this (in MiB).
+        Refuse, before any work, a round whose estimated peak memory is more
+        than this (in MiB): for ``method="full"`` the Hessian (inverted in
+        place) and the blocks of Jacobian rows that build it; for
+        ``"layerwise"`` a layer's Gram matrix, the solver's working copies and
+        the layer's inputs and outputs over the samples. The estimate counts
+        what the round allocates; the measured peak stays within 1.5 times
+        of it (tested). A sparse input is never made dense.
 
     Attributes
     ----------${attributes}
@@ -172,14 +192,46 @@ class OBSPruner(BasePruner):
         scores = [np.abs(W) for W in model.coefs_]
         return layer_targets(scores, model.masks_, sparsity, self.scope)
 
-    def _full_memory_mb(self, model):
+    def _full_memory_mb(self, model, n_rows):
+        """``(MiB, n_free)``: the peak memory full OBS adds, and its Hessian's size."""
         n_free = sum(int(m.sum()) for m in model.masks_) + sum(b.size for b in model.intercepts_)
-        return 2 * 8 * n_free**2 / 2**20, n_free
+        n_params = model.n_params_
+        block = max(_gauss_newton_block(n_free), model.n_outputs_ * n_params)
+        # the Hessian (inverted in place) and up to three blocks of Jacobian rows
+        need = 8 * n_free**2 + 3 * 8 * block + _round_overhead(model, n_rows)
+        return need / _MiB, n_free
 
-    def _resolve_method(self, model, sparsity):
+    def _layerwise_memory_mb(self, model, data, targets):
+        """Peak memory layer-wise OBS adds, in MiB, and the layer that needs it."""
+        n, itemsize = data.X.shape[0], model.coefs_[0].dtype.itemsize
+        weighted = data.sample_weight is not None
+        sparse = hasattr(data.X, "tocsr")
+        peaks = []
+        for layer, W in enumerate(model.coefs_):
+            d, fan_out = W.shape[0] + 1, W.shape[1]
+            solver = 0
+            if self._use_exact_solver(targets[layer], d - 1):
+                solver = 2 * 8 * min(max(1, EXACT_BLOCK // d**2), fan_out) * d**2
+            # a sparse Gram product is held sparse (12 bytes a number), then dense
+            product = (20 if layer == 0 and sparse else itemsize) * d**2
+            # the layer's dense and pruned inputs (the data itself for the first
+            # layer), a weighted copy of one, and its dense and pruned outputs
+            if layer == 0:
+                inputs = weighted * (12 * data.X.nnz if sparse else itemsize * n * (d - 1))
+            else:
+                inputs = (2 + weighted) * itemsize * n * (d - 1)
+            rows = inputs + 2 * itemsize * n * fan_out
+            # W_bar, the refit, the cross products and the solvers' row blocks
+            columns = 6 * 8 * d * fan_out
+            peaks.append(8 * d**2 + product + solver + columns + rows)
+        peaks = [peak + _round_overhead(model, n) for peak in peaks]
+        layer = int(np.argmax(peaks))
+        return peaks[layer] / _MiB, layer
+
+    def _resolve_method(self, model, data, sparsity):
         if self.method != "auto":
             return self.method
-        memory_mb, n_free = self._full_memory_mb(model)
+        memory_mb, n_free = self._full_memory_mb(model, data.X.shape[0])
         n_removals = sparsity * sum(m.size for m in model.masks_)
         if memory_mb <= self.max_hessian_mb and n_removals * n_free**2 <= _FULL_OBS_BUDGET:
             return "full"
@@ -187,17 +239,17 @@ class OBSPruner(BasePruner):
 
     def _prune(self, model, data, sparsity, random_state):
         data = data.subsample(self.n_hessian_samples, random_state)
-        if self._resolve_method(model, sparsity) == "full":
+        if self._resolve_method(model, data, sparsity) == "full":
             self._prune_full(model, data, sparsity)
         else:
             self._prune_layerwise(model, data, sparsity)
 
     # ------------------------------------------------------------------
     def _prune_full(self, model, data, sparsity):
-        memory_mb, n_free = self._full_memory_mb(model)
+        memory_mb, n_free = self._full_memory_mb(model, data.X.shape[0])
         if memory_mb > self.max_hessian_mb:
             raise ValueError(
-                f"method='full' needs a {n_free} x {n_free} Hessian and its inverse, "
+                f"method='full' needs a {n_free} x {n_free} Hessian and the Jacobian blocks that build it, "
                 f"about {memory_mb:.0f} MiB, more than max_hessian_mb="
                 f"{self.max_hessian_mb}. Use method='layerwise' (or raise "
                 "max_hessian_mb)."
@@ -214,8 +266,10 @@ class OBSPruner(BasePruner):
             + [np.full(b.size, -1) for b in intercepts]
         )
 
-        H = gauss_newton_matrix(network, data.X, data.sample_weight, free=free)
-        H_inv, _ = damped_inverse(H, 0.1 if self.damping is None else self.damping)
+        H = gauss_newton_matrix(network, data.X, data.sample_weight, free=free,
+                                max_block_size=_gauss_newton_block(int(free.sum())))
+        H_inv, _ = damped_inverse(H, 0.1 if self.damping is None else self.damping, overwrite=True)
+        del H
         w = params.vector[free]
         groups = layer_of[free]
         candidates = groups >= 0
@@ -243,26 +297,27 @@ class OBSPruner(BasePruner):
     def _prune_layerwise(self, model, data, sparsity):
         targets = self._layer_targets(model, sparsity)
         damping = 0.01 if self.damping is None else self.damping
-        X = data.X.toarray() if hasattr(data.X, "toarray") else data.X
-        dense_input = pruned_input = X
+        need_mb, layer = self._layerwise_memory_mb(model, data, targets)
+        if need_mb > self.max_hessian_mb:
+            raise ValueError(
+                f"Layer {layer} ({model.coefs_[layer].shape[0]} inputs, "
+                f"{data.X.shape[0]} samples) needs about {need_mb:.0f} MiB for its Gram "
+                "matrix, its inverse and the layer's inputs and outputs, more than "
+                f"max_hessian_mb={self.max_hessian_mb}. Set n_hessian_samples, or raise "
+                "max_hessian_mb."
+            )
+        dense_input = pruned_input = data.X  # a sparse input stays sparse
         hidden = ACTIVATIONS[model.activation]
         last = len(model.coefs_) - 1
         reference = data.reference if data.reference is not None else model
-        for layer, W in enumerate(model.coefs_):
-            need_mb = 3 * 8 * (W.shape[0] + 1) ** 2 / 2**20
-            if need_mb > self.max_hessian_mb:
-                raise ValueError(
-                    f"Layer {layer} has {W.shape[0]} inputs: its Gram matrix and inverse "
-                    f"need about {need_mb:.0f} MiB, more than max_hessian_mb="
-                    f"{self.max_hessian_mb}."
-                )
         new_coefs, new_intercepts, new_masks = [], [], []
         for layer, (W, b) in enumerate(zip(model.coefs_, model.intercepts_)):
             W_bar = np.vstack([W, b[None, :]]).astype(np.float64)
             # the pre-activations to reproduce: those of the network before pruning
             dense_out = dense_input @ reference.coefs_[layer] + reference.intercepts_[layer]
             H, cross = augmented_normal_equations(pruned_input, dense_out, data.sample_weight)
-            H_inv, lam = damped_inverse(H, damping)
+            H_inv, lam = damped_inverse(H, damping, overwrite=True)
+            del H
             # Least-squares refit of the layer on its pruned inputs, regularised
             # towards the current weights: the minimum of the layer's quadratic.
             W_star = H_inv @ (cross + lam * W_bar)

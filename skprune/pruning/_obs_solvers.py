@@ -19,36 +19,47 @@ import warnings
 import numpy as np
 from scipy.linalg import LinAlgError, get_blas_funcs, lapack
 
+from .._core.linalg import symmetrize
 from ..exceptions import NumericalWarning
 from ._allocation import n_to_prune
 
 _TINY = 1e-300
+# Numbers held by one batch of the exact layer-wise solver's downdated inverses.
+EXACT_BLOCK = 2**23
 
 
-def damped_inverse(H, damping):
+def damped_inverse(H, damping, overwrite=False):
     """``(H + lambda I)^-1`` by Cholesky, with ``lambda = damping * mean(diag H)``.
 
-    If the damped matrix is not positive definite (a singular ``H`` with
-    ``damping=0``, or rounding), ``lambda`` grows tenfold until it is, with a
-    warning.
+    The factorisation and the inversion run in place in one ``n x n`` array
+    (``H`` itself with ``overwrite=True``), so the peak memory is that of one
+    matrix beside ``H``, or none. If the damped matrix is not positive
+    definite (a singular ``H`` with ``damping=0``, or rounding), ``lambda``
+    grows tenfold until it is, with a warning.
 
     Returns
     -------
-    H_inv : ndarray of shape H.shape
+    H_inv : ndarray of shape H.shape, C-contiguous
     lambda_ : float
         The damping actually added to the diagonal.
     """
-    scale = float(np.mean(np.diag(H))) if H.size else 1.0
+    n = len(H)
+    diagonal = np.diag(H).astype(np.float64)
+    scale = float(np.mean(diagonal)) if n else 1.0
     scale = scale if np.isfinite(scale) and scale > 0 else 1.0
+    A = H if overwrite and H.dtype == np.float64 and H.flags.c_contiguous else np.array(H, np.float64)
+    # A is symmetric: its transpose is a Fortran-ordered view of the same
+    # matrix that LAPACK works on in place. "Upper" for LAPACK is A's lower
+    # triangle; A's strict upper triangle keeps H for a retry.
     lam = damping * scale
     for _ in range(20):
-        factor, info = lapack.dpotrf(H + lam * np.eye(len(H)), lower=0, clean=0)
+        A.flat[:: n + 1] = diagonal + lam
+        factor, info = lapack.dpotrf(A.T, lower=0, clean=0, overwrite_a=1)
         if info == 0:
-            inverse, info = lapack.dpotri(factor, lower=0)
+            inverse, info = lapack.dpotri(factor, lower=0, overwrite_c=1)
             if info == 0:
-                upper = np.triu(inverse)
-                H_inv = upper + np.triu(inverse, 1).T
-                if np.isfinite(H_inv).all():
+                symmetrize(A, from_lower=True)
+                if np.isfinite(A).all():
                     if lam > damping * scale:
                         warnings.warn(
                             f"The Hessian is singular; damping was raised to "
@@ -56,7 +67,9 @@ def damped_inverse(H, damping):
                             NumericalWarning,
                             stacklevel=3,
                         )
-                    return H_inv, lam
+                    return A, lam
+                raise LinAlgError("The inverse Hessian is not finite.")
+        symmetrize(A, from_lower=False)  # restore H from its intact upper triangle
         lam = max(10 * lam, 1e-10 * scale)
     raise LinAlgError("The Hessian could not be regularised into a positive definite matrix.")
 
@@ -182,7 +195,7 @@ def _greedy_columns(H_inv, W, candidates, forced, counts):
     return wb, kept, costs
 
 
-def obs_layer_exact(H_inv, W, prunable, masks, n_total, max_block=2**23):
+def obs_layer_exact(H_inv, W, prunable, masks, n_total, max_block=EXACT_BLOCK):
     """Exact greedy OBS on every column of a layer (Frantar & Alistarh 2022, OBC).
 
     Each output column ``j`` of ``W`` is an independent OBS problem on the
@@ -262,7 +275,8 @@ def obs_layer_blockwise(H_inv, W, prunable, masks, n_total, block_size=128):
 
     Parameters
     ----------
-    H_inv : ndarray of shape (d, d)
+    H_inv : ndarray of shape (d, d), C-contiguous float64
+        Overwritten by its Cholesky factor.
     W : ndarray of shape (d, n_columns)
         Overwritten.
     prunable : bool ndarray of shape (d,)
@@ -276,7 +290,11 @@ def obs_layer_blockwise(H_inv, W, prunable, masks, n_total, block_size=128):
     new_masks : bool ndarray of shape (d, n_columns)
     """
     d = W.shape[0]
-    U, info = lapack.dpotrf(H_inv, lower=0, clean=1)
+    # In place: H_inv.T is a Fortran view of the symmetric H_inv, whose lower
+    # Cholesky factor L is H_inv's upper one, U = L^T (only U's upper
+    # triangle is read below).
+    factor, info = lapack.dpotrf(H_inv.T, lower=1, clean=0, overwrite_a=1)
+    U = factor.T
     if info != 0:
         raise LinAlgError("H^-1 is not positive definite.")
     new_masks = masks.copy()

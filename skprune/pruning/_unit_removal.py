@@ -186,13 +186,14 @@ class UnitRemovalPruner(BasePruner):
     def _remove_units(self, model, data, layer, n_remove, baseline):
         """Remove ``n_remove`` units of hidden ``layer``; True if ``tol`` stopped it."""
         Y = model._network_view().forward(data.X)[layer + 1]
+        n_units = Y.shape[1]
         gram = augmented_normal_equations(Y, None, data.sample_weight)
-        gram_inv, _ = damped_inverse(gram, _GRAM_DAMPING)
+        del Y
+        output_norms = np.sqrt(np.diag(gram)[:n_units])
+        gram_inv, _ = damped_inverse(gram, _GRAM_DAMPING, overwrite=True)
         ger = get_blas_funcs("ger", (gram_inv,))
         W_next, b_next = model.coefs_[layer + 1], model.intercepts_[layer + 1]
         W_bar = np.vstack([W_next, b_next[None, :]]).astype(np.float64)
-        n_units = Y.shape[1]
-        output_norms = np.sqrt(np.diag(gram)[:n_units])
         alive = np.ones(n_units, dtype=bool)
         stopped = False
         for _ in range(n_remove):
