@@ -248,3 +248,19 @@ def test_a_sklearn_regressor_is_converted_and_seeded(iris):
             for _ in range(2))
     assert isinstance(a.estimator_, PrunableMLPRegressor)
     assert_array_equal(a.estimator_.coefs_[1], b.estimator_.coefs_[1])
+
+
+# 11. Multi-output regression reports and stops as scikit-learn ----------------------
+@pytest.mark.parametrize("solver, max_iter", [("adam", 2000), ("sgd", 2000), ("lbfgs", 30)])
+def test_multi_output_regression_loss_and_stopping_match_scikit_learn(solver, max_iter):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 6))
+    Y = 2 * X[:, :5] + 0.1 * rng.normal(size=(300, 5))
+    params = dict(hidden_layer_sizes=(16,), solver=solver, max_iter=max_iter, random_state=0)
+    ours = PrunableMLPRegressor(**params).fit(X, Y)
+    theirs = MLPRegressor(**params).fit(X, Y)
+    assert ours.n_iter_ == theirs.n_iter_
+    assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-9)
+    if solver != "lbfgs":
+        assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-9)
+    assert max_difference(ours.coefs_, theirs.coefs_) < 1e-9

@@ -70,10 +70,17 @@ class Network:
         Key of ``OUTPUT_LOSSES`` (e.g. ``"log_loss_softmax"``).
     masks : list of bool ndarray or None
         ``False`` marks a pruned weight. ``None`` means dense.
+    loss_scale : float, default=1.0
+        Factor on the data term of the loss *value* (not of its gradient).
+        scikit-learn's ``MLPRegressor`` reports the squared error averaged
+        over outputs while following the gradient of its sum: a regressor
+        passes ``1 / n_outputs`` to reproduce its ``loss_``, its stopping rule
+        and its L-BFGS iterates.
     """
 
-    def __init__(self, coefs, intercepts, activation, output_loss, masks=None):
+    def __init__(self, coefs, intercepts, activation, output_loss, masks=None, loss_scale=1.0):
         self.coefs = coefs
+        self.loss_scale = loss_scale
         self.intercepts = intercepts
         self.activation = ACTIVATIONS[activation]
         self.loss = OUTPUT_LOSSES[output_loss]
@@ -183,6 +190,10 @@ class Network:
         self.output_activation.forward(out)
         return out
 
+    def loss_value(self, Y, output, sample_weight=None):
+        """The data term of the loss, ``loss_scale`` times the output loss's value."""
+        return self.loss_scale * self.loss.value(Y, output, sample_weight)
+
     def backpropagate(self, activations, delta_out, buffers=None):
         """Yield ``(layer, delta)`` from the last layer to the first.
 
@@ -227,7 +238,7 @@ class Network:
         activations = self.forward(X, activation_buffers)
         output = activations[-1]
         sw_sum = n if sample_weight is None else float(sample_weight.sum())
-        loss = self.loss.value(Y, output, sample_weight)
+        loss = self.loss_value(Y, output, sample_weight)
         loss += 0.5 * alpha * sum(float(np.dot(W.ravel(), W.ravel())) for W in self.coefs) / sw_sum
 
         delta_out = None if delta_buffers is None else delta_buffers[-1][:n]

@@ -25,7 +25,10 @@ class PrunableMLPRegressor(RegressorMixin, _BasePrunableMLP):
     ----------
     loss : {'squared_error', 'poisson'}, default='squared_error'
         Half the squared error with identity outputs, or half the Poisson
-        deviance with exponential outputs. The loss is summed over outputs.
+        deviance with exponential outputs. As in scikit-learn, the squared
+        error is reported in ``loss_`` (and stopped on) averaged over outputs,
+        while training follows the gradient of its sum; the Poisson deviance
+        is summed over outputs.
 """
         + COMMON_PARAMETERS_DOC
         + """
@@ -122,6 +125,13 @@ class PrunableMLPRegressor(RegressorMixin, _BasePrunableMLP):
                 "Poisson regression."
             )
         return X, y
+
+    def _loss_scale(self):
+        # As scikit-learn's MLPRegressor: the squared error is reported (and
+        # stopped on) averaged over outputs, its gradient is that of the sum.
+        if self.loss == "squared_error":
+            return 1.0 / self.n_outputs_
+        return 1.0
 
     def _set_output_activation(self):
         self.out_activation_ = "exp" if self.loss == "poisson" else "identity"

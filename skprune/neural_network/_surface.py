@@ -96,7 +96,12 @@ class PruningSurfaceMixin:
             self.activation,
             f"{self.loss}_{self.out_activation_}",
             getattr(self, "masks_", None),
+            self._loss_scale(),
         )
+
+    def _loss_scale(self):
+        """Factor on the reported loss (see :class:`~skprune._core.network.Network`)."""
+        return 1.0
 
     def _training_arrays(self, X, y, sample_weight=None):
         """``(X, Y, y, sample_weight)`` as the fitted network trains on them.
@@ -131,7 +136,7 @@ class PruningSurfaceMixin:
         """
         network = self._network_view()
         output = network.predict(X)
-        loss = float(network.loss.value(Y, output, sample_weight))
+        loss = float(network.loss_value(Y, output, sample_weight))
         return loss, float(self._score_output(output, y, sample_weight))
 
     def _retrain(self, X, y, sample_weight=None, n_epochs=1):
