@@ -177,9 +177,11 @@ class PruningSurfaceMixin:
             criteria that move the surviving weights (OBS, unit removal);
             cast to the network's dtype.
 
-        Every weight a mask removes is set to exactly zero.
+        Every weight a mask removes is set to exactly zero; with no argument,
+        the current masks are applied (after a hand edit of ``masks_``).
         """
         n_layers = len(self.coefs_)
+        self._checked_masks([self.coefs_[0].shape[0]] + [W.shape[1] for W in self.coefs_])
         masks = [None] * n_layers if masks is None else list(masks)
         coefs = [None] * n_layers if coefs is None else coefs
         intercepts = [None] * n_layers if intercepts is None else intercepts

@@ -391,7 +391,9 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
     def _run_uninterrupted(self, X, y, sample_weight, levels, callback):
         model = self._make_estimator()
         self._check_model(model)
-        if not self.prefit:
+        if self.prefit:
+            model._commit()  # masks edited by hand since the last fit take effect
+        else:
             fit = check_memory(self.memory).cache(_fit_dense)
             model = fit(model, X, y, sample_weight)
         data = PruningData(*model._training_arrays(X, y, sample_weight))
