@@ -5,6 +5,8 @@ levels from 50% to 98%, 3 folds. Compares, per fold:
 
 - one pruner fit at the highest level (``n_steps=4``),
 - ``pruning_curve`` over the 10 levels (one dense fit, one round per level),
+- ``PrunerCV`` over the 10 levels (the same paths, then a refit along the
+  path to the chosen level),
 - ``GridSearchCV`` over the 10 levels, without and with ``memory`` (which
   caches each fold's dense network).
 
@@ -22,7 +24,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
 from skprune import OBDPruner, PrunableMLPClassifier
-from skprune.model_selection import pruning_curve
+from skprune.model_selection import PrunerCV, pruning_curve
 
 from _common import print_table
 
@@ -46,6 +48,10 @@ def main():
     curve = (time.perf_counter() - start) / 3
 
     start = time.perf_counter()
+    chosen = PrunerCV(pruner, sparsities=LEVELS, cv=cv).fit(X, y)
+    path_search = (time.perf_counter() - start - chosen.refit_time_) / 3
+
+    start = time.perf_counter()
     search = GridSearchCV(pruner, {"sparsity": list(LEVELS)}, cv=cv).fit(X, y)
     grid = (time.perf_counter() - start - single) / 3  # minus the refit
 
@@ -62,6 +68,7 @@ def main():
         [
             ["one pruner fit at 98% (n_steps=4)", f"{single:.2f}", "1.00"],
             ["pruning_curve, 10 levels", f"{curve:.2f}", f"{curve / single:.2f}"],
+            ["PrunerCV, 10 levels (refit apart)", f"{path_search:.2f}", f"{path_search / single:.2f}"],
             ["GridSearchCV, 10 levels", f"{grid:.2f}", f"{grid / single:.2f}"],
             ["GridSearchCV + memory, 10 levels", f"{grid_cached:.2f}", f"{grid_cached / single:.2f}"],
         ],

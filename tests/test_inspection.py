@@ -43,7 +43,7 @@ def test_display_from_estimator_and_several_pruners_on_one_axes():
     assert len(second.lines_) == 1
     labels = [t.get_text() for t in first.ax_.get_legend().get_texts()]
     assert labels == ["MagnitudePruner (test)", "MagnitudePruner (train)", "OBDPruner (test)"]
-    assert second.ax_.get_ylabel() == "accuracy"
+    assert second.ax_.get_ylabel() == "Accuracy"
     np.testing.assert_allclose(first.lines_[0].get_xdata(), [0.3, 0.6, 0.9])
     plt.close("all")
 
@@ -61,3 +61,51 @@ def test_display_from_results_compression_axis_and_errorbars():
     with pytest.raises(ValueError, match="x must be"):
         display.plot(x="density")
     plt.close("all")
+
+
+def test_compression_axis_dense_line_and_labels_are_readable():
+    import matplotlib.pyplot as plt
+
+    X, y = load_iris(return_X_y=True)
+    net = PrunableMLPClassifier((8,), solver="lbfgs", max_iter=300, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        display = PruningCurveDisplay.from_estimator(
+            MagnitudePruner(net, retrain_iter=5), X, y, sparsities=[0.5, 0.8, 0.9, 0.95, 0.98],
+            cv=3, dense=True, x="compression", label="magnitude")
+    plt.gcf().canvas.draw()
+    ticks = [t.get_text() for t in display.ax_.get_xticklabels()]
+    assert ticks == ["2×", "3×", "5×", "10×", "20×", "50×"]
+    labels = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert labels == ["magnitude (test)", "magnitude (dense)"]
+    assert display.dense_line_ is not None and 0.8 < display.dense_score <= 1
+    assert display.ax_.get_ylabel() == "Accuracy"
+    np.testing.assert_allclose(display.lines_[0].get_xdata(), [2, 5, 10, 20, 50])
+    plt.close("all")
+
+
+def test_regressor_label_and_from_cv_results():
+    import matplotlib.pyplot as plt
+    from skprune import PrunableMLPRegressor
+    from skprune.model_selection import PrunerCV
+
+    X, y = load_iris(return_X_y=True)
+    reg = PrunableMLPRegressor(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=300,
+                               random_state=0)
+    search = PrunerCV(MagnitudePruner(reg), sparsities=[0.5, 0.75], cv=3,
+                      return_train_score=True).fit(X[:, :3], X[:, 3])
+    display = PruningCurveDisplay.from_cv_results(search, show_train=True)
+    assert display.ax_.get_ylabel() == "R²"
+    np.testing.assert_allclose(display.lines_[0].get_ydata(),
+                               search.cv_results_["mean_test_score"])
+    labels = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert labels == ["MagnitudePruner (test)", "MagnitudePruner (train)"]
+    multi = PrunerCV(MagnitudePruner(net_classifier()), sparsities=[0.5, 0.75], cv=3,
+                     scoring=["accuracy", "neg_log_loss"], refit="neg_log_loss").fit(X, y)
+    display = PruningCurveDisplay.from_cv_results(multi)
+    assert display.ax_.get_ylabel() == "Negative log loss"
+    plt.close("all")
+
+
+def net_classifier():
+    return PrunableMLPClassifier((8,), solver="lbfgs", max_iter=300, random_state=0)

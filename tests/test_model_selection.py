@@ -1,16 +1,24 @@
 """pruning_curve and PrunerCV."""
 
 
+import warnings
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.datasets import load_iris
+from sklearn.datasets import load_breast_cancer, load_iris
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import GridSearchCV, GroupKFold, LeaveOneOut, StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skprune import MagnitudePruner, OBDPruner, PrunableMLPClassifier, UnitRemovalPruner
+from skprune import (
+    MagnitudePruner,
+    OBDPruner,
+    PrunableMLPClassifier,
+    PrunableMLPRegressor,
+    UnitRemovalPruner,
+)
 from skprune.model_selection import PrunerCV, pruning_curve
 from skprune.model_selection import _search
 
@@ -105,7 +113,14 @@ def test_selection_rules(iris, monkeypatch, selection, tol, expected):
     X, y = iris
     mean = np.array([0.90, 0.95, 0.945, 0.93, 0.80])
     test = np.stack([mean - 0.01, mean + 0.01], axis=1)
-    monkeypatch.setattr(_search, "pruning_scores", lambda *args: (test + 0.02, test))
+    from sklearn.metrics import check_scoring
+
+    def fake_scores(estimator, *args, **kwargs):
+        return {"test": {"score": test}, "train": {"score": test + 0.02},
+                "fit_time": np.ones_like(test), "score_time": np.ones_like(test),
+                "scorers": check_scoring(estimator), "multimetric": False, "n_splits": 2}
+
+    monkeypatch.setattr(_search, "pruning_scores", fake_scores)
     levels = [0.1, 0.3, 0.5, 0.7, 0.9]
     search = PrunerCV(MagnitudePruner(net()), sparsities=levels, selection=selection, tol=tol).fit(X, y)
     assert search.best_index_ == expected
@@ -135,3 +150,155 @@ def test_bad_input(iris):
         PrunerCV(LogisticRegression()).fit(X, y)
     with pytest.raises(ValueError):
         PrunerCV(selection="first").fit(X, y)
+
+
+# ----------------------------------------------------------------------
+# Parity with GridSearchCV and validation_curve
+# ----------------------------------------------------------------------
+def binary_problem():
+    X, y = load_breast_cancer(return_X_y=True)
+    return StandardScaler().fit_transform(X)[:300], y[:300]
+
+
+@pytest.mark.parametrize("scoring, refit", [(None, True), (["accuracy", "roc_auc"], "roc_auc")])
+def test_same_results_as_gridsearchcv_side_by_side(scoring, refit):
+    X, y = binary_problem()
+    levels = [0.3, 0.6, 0.9]
+    pruner = MagnitudePruner(net())  # without retraining, path and direct prunes coincide
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    grid = GridSearchCV(pruner, {"sparsity": levels}, cv=cv, scoring=scoring, refit=refit,
+                        return_train_score=True).fit(X, y)
+    ours = PrunerCV(pruner, sparsities=levels, cv=cv, scoring=scoring, refit=refit,
+                    return_train_score=True).fit(X, y)
+    assert sorted(ours.cv_results_) == sorted(grid.cv_results_)
+    metrics = ["score"] if scoring is None else scoring
+    for metric in metrics:
+        for key in (f"mean_test_{metric}", f"mean_train_{metric}", f"rank_test_{metric}"):
+            assert_allclose(ours.cv_results_[key], grid.cv_results_[key], rtol=1e-12)
+    assert_array_equal(ours.cv_results_["param_sparsity"], grid.cv_results_["param_sparsity"])
+    assert ours.cv_results_["params"] == grid.cv_results_["params"]
+    assert ours.best_index_ == grid.best_index_ and ours.best_params_ == grid.best_params_
+    assert ours.best_score_ == pytest.approx(grid.best_score_)
+    assert ours.multimetric_ == grid.multimetric_ and ours.n_splits_ == grid.n_splits_ == 3
+    assert ours.refit_time_ > 0 and callable(ours.scorer_) != ours.multimetric_
+    assert_array_equal(ours.predict(X), grid.predict(X))
+
+
+def test_pipeline_keys_and_sample_weight_routing():
+    X, y = binary_problem()
+    seen = []
+
+    class Recording(MagnitudePruner):
+        def fit_path(self, X, y, levels, callback=None, sample_weight=None):
+            seen.append(None if sample_weight is None else len(sample_weight))
+            return super().fit_path(X, y, levels, callback=callback, sample_weight=sample_weight)
+
+    pipe = make_pipeline(StandardScaler(), Recording(net()))
+    weights = np.linspace(0.5, 2, len(y))
+    search = PrunerCV(pipe, sparsities=[0.3, 0.6], cv=3).fit(
+        X, y, recording__sample_weight=weights)
+    assert "param_recording__sparsity" in search.cv_results_
+    assert search.best_params_.keys() == {"recording__sparsity"}
+    assert seen == [200, 200, 200, 300]  # each fold's share, then the refit
+    seen.clear()
+    PrunerCV(Recording(net()), sparsities=[0.3], cv=3).fit(X, y, sample_weight=weights)
+    assert seen == [200, 200, 200, 300]
+
+
+def test_groups_reach_the_splitter(iris):
+    X, y = iris
+    groups = np.arange(len(y)) % 5
+    levels, train, test = pruning_curve(MagnitudePruner(net()), X, y, sparsities=[0.5],
+                                        cv=GroupKFold(5), groups=groups)
+    assert test.shape == (1, 5)
+    search = PrunerCV(MagnitudePruner(net()), sparsities=[0.5], cv=GroupKFold(5)).fit(
+        X, y, groups=groups)
+    assert search.n_splits_ == 5
+
+
+def test_nan_scores_rank_last_and_all_nan_completes(iris):
+    X, y = iris
+
+    def nan_below_half(estimator, X, y):
+        return np.nan if estimator.sparsity_ < 0.5 else 1.0
+
+    search = PrunerCV(MagnitudePruner(net()), sparsities=[0.3, 0.6, 0.8], cv=2,
+                      scoring=nan_below_half).fit(X, y)
+    assert_array_equal(search.cv_results_["rank_test_score"], [3, 1, 1])
+    assert search.best_sparsity_ == 0.6
+    reg = MagnitudePruner(PrunableMLPRegressor(hidden_layer_sizes=(4,), solver="lbfgs",
+                                               max_iter=50, random_state=0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # R^2 of one sample is undefined
+        loo = PrunerCV(reg, sparsities=[0.3, 0.6], cv=LeaveOneOut()).fit(X[:12, :3], X[:12, 3])
+    assert_array_equal(loo.cv_results_["rank_test_score"], [1, 1])
+    assert np.isnan(loo.best_score_)
+
+
+def test_error_score(iris):
+    X, y = iris
+    calls = [0]
+
+    def fails_once(estimator, X, y):
+        calls[0] += 1
+        if calls[0] == 2:
+            raise RuntimeError("scorer broke")
+        return estimator.score(X, y)
+
+    with pytest.warns(UserWarning, match="Scoring failed"):
+        search = PrunerCV(MagnitudePruner(net()), sparsities=[0.3, 0.6], cv=3,
+                          scoring=fails_once, error_score=-1.0).fit(X, y)
+    assert (search.cv_results_["split0_test_score"] == -1.0).sum() == 1
+    calls[0] = 0
+    with pytest.raises(RuntimeError, match="scorer broke"):
+        PrunerCV(MagnitudePruner(net()), sparsities=[0.3, 0.6], cv=3, scoring=fails_once,
+                 error_score="raise").fit(X, y)
+
+
+def test_verbose_reports_folds_and_levels(iris, capsys):
+    X, y = iris
+    PrunerCV(MagnitudePruner(net()), sparsities=[0.3, 0.6], cv=2, verbose=2).fit(X, y)
+    out = capsys.readouterr().out
+    assert "Fitting 2 folds" in out
+    assert out.count("[CV 1/2] END sparsity=0.3") == 1 and out.count("END sparsity=0.6") == 2
+    pruning_curve(MagnitudePruner(net()), X, y, sparsities=[0.5], cv=2, verbose=1)
+    assert "Fitting 2 folds" in capsys.readouterr().out
+
+
+def test_every_level_is_checked_before_any_work(iris):
+    X, y = iris
+    CountingClassifier.n_dense_fits = 0
+    small = UnitRemovalPruner(CountingClassifier((4,), solver="lbfgs", max_iter=50))
+    with pytest.raises(ValueError, match=r"sparsity=0\.9 would remove every unit"):
+        PrunerCV(small, sparsities=[0.3, 0.9], cv=2).fit(X, y)
+    with pytest.raises(ValueError, match=r"sparsity=0\.9 would remove every unit"):
+        pruning_curve(small, X, y, sparsities=[0.9], cv=2)
+    with pytest.raises(ValueError, match=r"sparsity=0\.9 would remove every unit"):
+        small.fit_path(X, y, [0.5, 0.9])
+    assert CountingClassifier.n_dense_fits == 0
+
+
+def test_prefit_pruners_share_their_network_across_folds(iris):
+    X, y = iris
+    fitted = net().fit(X, y)
+    CountingClassifier.n_dense_fits = 0
+    pruner = MagnitudePruner(fitted, prefit=True)
+    levels, train, test, fit_times, score_times = pruning_curve(
+        pruner, X, y, sparsities=[0.3, 0.6], cv=3, return_times=True)
+    assert np.isfinite(test).all() and fit_times.shape == score_times.shape == (2, 3)
+    search = PrunerCV(pruner, sparsities=[0.3, 0.6], cv=3).fit(X, y)
+    assert search.best_estimator_.estimator is fitted  # shared, not cloned, not changed
+    assert fitted.sparsity_ == 0.0
+
+
+def test_multimetric_needs_a_refit_metric(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="refit must be the name"):
+        PrunerCV(MagnitudePruner(net()), sparsities=[0.5], cv=2,
+                 scoring=["accuracy", "balanced_accuracy"]).fit(X, y)
+    with pytest.raises(ValueError, match="is not one of the metrics"):
+        PrunerCV(MagnitudePruner(net()), sparsities=[0.5], cv=2,
+                 scoring=["accuracy"], refit="f1").fit(X, y)
+    search = PrunerCV(MagnitudePruner(net()), sparsities=[0.5], cv=2,
+                      scoring={"acc": "accuracy", "bal": "balanced_accuracy"}, refit=False).fit(X, y)
+    assert "rank_test_bal" in search.cv_results_ and not hasattr(search, "best_index_")

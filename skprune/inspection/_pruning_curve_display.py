@@ -1,8 +1,38 @@
 """PruningCurveDisplay: score against sparsity, in scikit-learn's Display style."""
 
 import numpy as np
+from sklearn.base import is_classifier
 
 from ..model_selection import pruning_curve
+from ..model_selection._pruning_curve import split_pipeline
+
+# Compression ratios labelled on a log axis, where they fall in the data's range.
+_COMPRESSION_TICKS = (1, 1.5, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000)
+
+
+def axis_label(scoring, estimator):
+    """A readable axis label: the scorer's name, or the default score's."""
+    if isinstance(scoring, str):
+        name = scoring[4:] if scoring.startswith("neg_") else scoring
+        label = name.replace("_", " ")
+        label = label[0].upper() + label[1:]
+        return f"Negative {label[0].lower() + label[1:]}" if scoring.startswith("neg_") else label
+    if scoring is None:
+        return "Accuracy" if is_classifier(split_pipeline(estimator)[1]) else "R²"
+    return "Score"
+
+
+def compression_ticks(ax, compressions):
+    """Label the log axis with round compression ratios (2x, 5x, 10x, ...)."""
+    from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
+
+    low, high = float(np.min(compressions)), float(np.max(compressions))
+    ticks = [t for t in _COMPRESSION_TICKS if low / 1.05 <= t <= high * 1.05]
+    if len(ticks) < 2:  # a narrow range: label the data's own ratios
+        ticks = sorted(set(np.round(compressions, 1)))
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.xaxis.set_major_formatter(FixedFormatter([f"{t:g}×" for t in ticks]))
+    ax.xaxis.set_minor_locator(NullLocator())
 
 
 class PruningCurveDisplay:
@@ -18,8 +48,13 @@ class PruningCurveDisplay:
     sparsities : ndarray of shape (n_levels,)
     train_scores, test_scores : ndarray of shape (n_levels, n_folds)
     score_name : str, default="Score"
+        The y-axis label.
     label : str, default=None
         Legend label of the curves (e.g. the pruner's name).
+    dense_score : float, default=None
+        Mean test score of the dense network, drawn as a dotted reference
+        line (``from_estimator(..., dense=True)`` measures it on the same
+        folds).
 
     Attributes
     ----------
@@ -46,12 +81,14 @@ class PruningCurveDisplay:
     'Sparsity'
     """
 
-    def __init__(self, *, sparsities, train_scores, test_scores, score_name="Score", label=None):
+    def __init__(self, *, sparsities, train_scores, test_scores, score_name="Score", label=None,
+                 dense_score=None):
         self.sparsities = np.asarray(sparsities)
-        self.train_scores = np.asarray(train_scores)
+        self.train_scores = None if train_scores is None else np.asarray(train_scores)
         self.test_scores = np.asarray(test_scores)
         self.score_name = score_name
         self.label = label
+        self.dense_score = dense_score
 
     def plot(self, ax=None, *, x="sparsity", show_train=False, std_display_style="fill_between",
              line_kw=None, fill_between_kw=None):
@@ -89,6 +126,8 @@ class PruningCurveDisplay:
         xs = self.sparsities if x == "sparsity" else 1.0 / (1.0 - self.sparsities)
         sets = [("test", self.test_scores, "-")]
         if show_train:
+            if self.train_scores is None:
+                raise ValueError("show_train=True needs training scores; there are none.")
             sets.append(("train", self.train_scores, "--"))
         self.lines_, self.fill_between_, self.errorbar_ = [], [], []
         color = None
@@ -110,12 +149,14 @@ class PruningCurveDisplay:
                     self.fill_between_.append(band)
             color = line.get_color()
             self.lines_.append(line)
+        self.dense_line_ = None
+        if self.dense_score is not None:
+            dense_label = "dense" if self.label is None else f"{self.label} (dense)"
+            self.dense_line_ = ax.axhline(self.dense_score, linestyle=":", color=color,
+                                          label=dense_label)
         if x == "compression":
-            from matplotlib.ticker import NullFormatter, ScalarFormatter
-
             ax.set_xscale("log")
-            ax.xaxis.set_major_formatter(ScalarFormatter())
-            ax.xaxis.set_minor_formatter(NullFormatter())
+            compression_ticks(ax, xs)
             ax.set_xlabel("Compression ratio (weights before / after)")
         else:
             ax.set_xlabel("Sparsity")
@@ -126,7 +167,7 @@ class PruningCurveDisplay:
 
     @classmethod
     def from_results(cls, sparsities, train_scores, test_scores, *, score_name="Score",
-                     label=None, ax=None, **plot_kw):
+                     label=None, dense_score=None, ax=None, **plot_kw):
         """Draw curves already computed by :func:`pruning_curve`.
 
         Parameters
@@ -134,6 +175,8 @@ class PruningCurveDisplay:
         sparsities, train_scores, test_scores : ndarrays
             The three outputs of :func:`~skprune.model_selection.pruning_curve`.
         score_name, label : str
+        dense_score : float, default=None
+            Draws a reference line for the dense network.
         ax : matplotlib Axes, default=None
         **plot_kw : passed to :meth:`plot`.
 
@@ -142,21 +185,21 @@ class PruningCurveDisplay:
         display : PruningCurveDisplay
         """
         display = cls(sparsities=sparsities, train_scores=train_scores,
-                      test_scores=test_scores, score_name=score_name, label=label)
+                      test_scores=test_scores, score_name=score_name, label=label,
+                      dense_score=dense_score)
         return display.plot(ax=ax, **plot_kw)
 
     @classmethod
-    def from_estimator(cls, estimator, X, y, *, sparsities, cv=None, scoring=None, n_jobs=None,
-                       score_name=None, label=None, ax=None, **plot_kw):
-        """Run :func:`pruning_curve` and draw its curves.
+    def from_cv_results(cls, search, *, metric=None, label=None, ax=None, **plot_kw):
+        """Draw the curves of a fitted :class:`~skprune.model_selection.PrunerCV`.
 
         Parameters
         ----------
-        estimator : pruner or Pipeline ending in a pruner
-        X, y : training data
-        sparsities, cv, scoring, n_jobs : see :func:`pruning_curve`
-        score_name : str, default=None
-            None uses ``scoring`` (or "Score").
+        search : PrunerCV
+            Fitted; its training curves are drawn only if it had
+            ``return_train_score=True``.
+        metric : str, default=None
+            With several metrics, the one to draw; None is the ``refit`` one.
         label : str, default=None
             None uses the pruner's class name.
         ax : matplotlib Axes, default=None
@@ -166,12 +209,68 @@ class PruningCurveDisplay:
         -------
         display : PruningCurveDisplay
         """
-        levels, train, test = pruning_curve(estimator, X, y, sparsities=sparsities, cv=cv,
-                                            scoring=scoring, n_jobs=n_jobs)
+        results = search.cv_results_
+        if metric is None:
+            metric = search.refit if search.multimetric_ and isinstance(search.refit, str) else None
+        if metric is None:
+            metric = "score" if not search.multimetric_ else sorted(search.scorer_)[0]
+        name = next(key for key in results if key.startswith("param_"))
+        folds = range(search.n_splits_)
+
+        def scores(kind):
+            keys = [f"split{k}_{kind}_{metric}" for k in folds]
+            return np.column_stack([results[k] for k in keys]) if keys[0] in results else None
+
+        if scores("test") is None:
+            raise ValueError(f"metric={metric!r} is not in the search's results.")
+        scoring = search.scoring if metric == "score" else metric
+        if label is None:
+            label = type(split_pipeline(search._template())[1]).__name__
+        return cls.from_results(
+            np.asarray(results[name], dtype=float), scores("train"), scores("test"),
+            score_name=axis_label(scoring if isinstance(scoring, str) or scoring is None
+                                  else "score", search._template()),
+            label=label, ax=ax, **plot_kw,
+        )
+
+    @classmethod
+    def from_estimator(cls, estimator, X, y, *, sparsities, cv=None, scoring=None, n_jobs=None,
+                       groups=None, dense=False, score_name=None, label=None, ax=None,
+                       **plot_kw):
+        """Run :func:`pruning_curve` and draw its curves.
+
+        Parameters
+        ----------
+        estimator : pruner or Pipeline ending in a pruner
+        X, y : training data
+        sparsities, cv, scoring, n_jobs, groups : see :func:`pruning_curve`
+        dense : bool, default=False
+            Also score the dense network (level 0 of the same paths) and draw
+            it as a reference line.
+        score_name : str, default=None
+            None names the scorer ("Accuracy", "R²", "Roc auc", ...).
+        label : str, default=None
+            None uses the pruner's class name.
+        ax : matplotlib Axes, default=None
+        **plot_kw : passed to :meth:`plot`.
+
+        Returns
+        -------
+        display : PruningCurveDisplay
+        """
+        levels = np.unique(np.asarray(sparsities, dtype=float))
+        if dense:
+            levels = np.r_[0.0, levels[levels > 0]]
+        levels, train, test = pruning_curve(estimator, X, y, sparsities=levels, cv=cv,
+                                            scoring=scoring, n_jobs=n_jobs, groups=groups)
+        dense_score = None
+        if dense:
+            dense_score = float(test[0].mean())
+            levels, train, test = levels[1:], train[1:], test[1:]
         if score_name is None:
-            score_name = scoring if isinstance(scoring, str) else "Score"
+            score_name = axis_label(scoring, estimator)
         if label is None:
             last = estimator[-1] if hasattr(estimator, "steps") else estimator
             label = type(last).__name__
         return cls.from_results(levels, train, test, score_name=score_name, label=label,
-                                ax=ax, **plot_kw)
+                                dense_score=dense_score, ax=ax, **plot_kw)

@@ -1,12 +1,19 @@
 """Scores along one pruning path per fold."""
 
+import time
+import warnings
+from numbers import Real
+
 import numpy as np
 from joblib import Parallel, delayed
 from sklearn.base import clone, is_classifier
+from sklearn.exceptions import FitFailedWarning
 from sklearn.metrics import check_scoring
+from sklearn.metrics._scorer import _check_multimetric_scoring
 from sklearn.model_selection import check_cv
 from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing, indexable
+from sklearn.utils.validation import _check_method_params
 
 from ..pruning import BasePruner
 
@@ -30,70 +37,189 @@ def split_pipeline(estimator):
     if not isinstance(pruner, BasePruner):
         raise TypeError(
             "Expected a skprune pruner (MagnitudePruner, OBDPruner, OBSPruner, "
-            "UnitRemovalPruner, ...) or a Pipeline ending in one; got "
+            "UnitRemovalPruner, ScorePruner, ...) or a Pipeline ending in one; got "
             f"{type(pruner).__name__}."
         )
     return preprocessing, pruner
 
 
-def fit_pruning_path(estimator, X, y, levels, callback=None, sample_weight=None):
+def sparsity_parameter(estimator):
+    """The name of the swept parameter, as ``GridSearchCV`` would spell it."""
+    if isinstance(estimator, Pipeline):
+        return f"{estimator.steps[-1][0]}__sparsity"
+    return "sparsity"
+
+
+def clone_for_path(estimator):
+    """A clone that keeps a ``prefit=True`` pruner's fitted network.
+
+    ``clone`` would replace the network by an unfitted copy; the pruner copies
+    the network it is given before pruning it, so sharing it is safe.
+    """
+    cloned = clone(estimator)
+    pruner, original = split_pipeline(cloned)[1], split_pipeline(estimator)[1]
+    if pruner.prefit:
+        pruner.set_params(estimator=original.estimator)
+    return cloned
+
+
+def check_scorers(estimator, scoring):
+    """``(scorers, multimetric)``: one scorer, or a dict of them for list/dict scoring."""
+    if scoring is None or isinstance(scoring, str) or callable(scoring):
+        return check_scoring(estimator, scoring=scoring), False
+    return _check_multimetric_scoring(estimator, scoring), True
+
+
+def fit_pruning_path(estimator, X, y, levels, callback=None, **fit_params):
     """Fit ``estimator`` (a pruner or a pipeline ending in one) along ``levels``.
 
     The dense network is trained once; round ``k`` prunes it to ``levels[k]``
     (with the pruner's retraining), so every level costs one round, not one
     fit. ``callback(step, model, transform)`` is called after each round with
     the pruned network and the fitted preprocessing (a function of X).
+    ``fit_params`` are routed as ``Pipeline.fit`` routes them: ``step__name``
+    to a step, a plain name (``sample_weight``) to a lone pruner.
 
     Returns
     -------
     estimator : the fitted clone
     """
-    estimator = clone(estimator)
+    estimator = clone_for_path(estimator)
     preprocessing, pruner = split_pipeline(estimator)
     if preprocessing is not None:
-        X = preprocessing.fit_transform(X, y)
+        last = estimator.steps[-1][0]
+        pruner_params = {k.split("__", 1)[1]: v for k, v in fit_params.items()
+                         if k.startswith(f"{last}__")}
+        other = {k: v for k, v in fit_params.items() if not k.startswith(f"{last}__")}
+        X = preprocessing.fit_transform(X, y, **other)
         transform = preprocessing.transform
     else:
+        pruner_params = fit_params
+
         def transform(X):
             return X
+
     inner = None if callback is None else (lambda step, model: callback(step, model, transform))
-    pruner.fit_path(X, y, levels, callback=inner, sample_weight=sample_weight)
+    pruner.fit_path(X, y, levels, callback=inner, **pruner_params)
     return estimator
 
 
-def _path_scores(estimator, X, y, train, test, levels, scorer):
+def _score(scorer, model, X, y, error_score):
+    """``scorer(model, X, y)``, or ``error_score`` with a warning if it raises."""
+    try:
+        return scorer(model, X, y)
+    except Exception:
+        if error_score == "raise":
+            raise
+        warnings.warn(
+            f"Scoring failed. The score on this train-test partition for this sparsity "
+            f"is set to {error_score}.", UserWarning, stacklevel=2,
+        )
+        return error_score
+
+
+def _path_scores(estimator, X, y, train, test, levels, scorers, fold, fit_params,
+                 error_score, return_train_score, verbose):
+    """One fold: ``{"test": {name: scores}, "train": ..., "fit_time", "score_time"}``."""
     X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
     X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
-    train_scores, test_scores = [], []
+    fit_params = _check_method_params(X, params=fit_params, indices=train)
+    named = scorers if isinstance(scorers, dict) else {"score": scorers}
+    result = {"test": {n: [] for n in named}, "train": {n: [] for n in named},
+              "fit_time": [], "score_time": []}
+    clock = [time.perf_counter()]
 
     def score(step, model, transform):
-        train_scores.append(scorer(model, transform(X_train), y_train))
-        test_scores.append(scorer(model, transform(X_test), y_test))
+        # the fit time of a level is that of its round (the dense fit counts
+        # towards the first level); scoring is timed apart
+        start = time.perf_counter()
+        result["fit_time"].append(start - clock[0])
+        Xt_test = transform(X_test)
+        for name, scorer in named.items():
+            result["test"][name].append(_score(scorer, model, Xt_test, y_test, error_score))
+        if return_train_score:
+            Xt_train = transform(X_train)
+            for name, scorer in named.items():
+                result["train"][name].append(_score(scorer, model, Xt_train, y_train, error_score))
+        clock[0] = time.perf_counter()
+        result["score_time"].append(clock[0] - start)
+        if verbose > 1:
+            scores = ", ".join(f"{n}={v[-1]:.3f}" for n, v in result["test"].items())
+            print(f"[CV {fold[0] + 1}/{fold[1]}] END sparsity={levels[step - 1]:g}; "
+                  f"test {scores}; fit {result['fit_time'][-1]:.2f} s, "
+                  f"score {result['score_time'][-1]:.2f} s")
 
-    fit_pruning_path(estimator, X_train, y_train, levels, callback=score)
-    return np.array(train_scores), np.array(test_scores)
+    try:
+        fit_pruning_path(estimator, X_train, y_train, levels, callback=score, **fit_params)
+    except Exception as exc:
+        if error_score == "raise":
+            raise
+        warnings.warn(
+            f"Fitting the pruning path of fold {fold[0]} failed; its scores are set to "
+            f"{error_score}: {type(exc).__name__}: {exc}", FitFailedWarning, stacklevel=2,
+        )
+        n = len(levels)
+        for kind in ("test", "train") if return_train_score else ("test",):
+            for name in named:
+                result[kind][name] = [error_score] * n
+        result["fit_time"] = [np.nan] * n
+        result["score_time"] = [np.nan] * n
+        result["failed"] = f"{type(exc).__name__}: {exc}"
+    return result
 
 
-def pruning_scores(estimator, X, y, levels, cv, scoring, n_jobs):
-    """Train and test scores, shape (n_levels, n_folds), one path per fold."""
+def pruning_scores(estimator, X, y, levels, *, cv, scoring, n_jobs=None, groups=None,
+                   fit_params=None, error_score=np.nan, return_train_score=True,
+                   verbose=0, pre_dispatch="2*n_jobs"):
+    """Scores and times along one pruning path per fold.
+
+    Returns
+    -------
+    results : dict
+        ``test`` and ``train``: ``{metric: ndarray (n_levels, n_folds)}``;
+        ``fit_time`` and ``score_time``: ndarrays (n_levels, n_folds);
+        ``scorers``, ``multimetric``, ``n_splits``.
+    """
     _, pruner = split_pipeline(estimator)
     if y is None:
         raise ValueError(
             f"{type(pruner).__name__} requires y to be passed, but the target y is None."
         )
-    X, y = indexable(X, y)
+    if not (error_score == "raise" or isinstance(error_score, Real)):
+        raise ValueError(f"error_score must be 'raise' or a number, got {error_score!r}.")
+    pruner._check_path(levels)  # an impossible level fails before any work
+    X, y, groups = indexable(X, y, groups)
     cv = check_cv(cv, y, classifier=is_classifier(pruner))
-    scorer = check_scoring(pruner, scoring=scoring)
-    results = Parallel(n_jobs=n_jobs)(
-        delayed(_path_scores)(estimator, X, y, train, test, levels, scorer)
-        for train, test in cv.split(X, y)
+    scorers, multimetric = check_scorers(estimator, scoring)
+    splits = list(cv.split(X, y, groups))
+    if verbose > 0:
+        print(f"Fitting {len(splits)} folds, one pruning path of {len(levels)} "
+              f"sparsities each, totalling {len(splits) * len(levels)} scored levels")
+    folds = Parallel(n_jobs=n_jobs, pre_dispatch=pre_dispatch)(
+        delayed(_path_scores)(estimator, X, y, train, test, levels, scorers, (k, len(splits)),
+                              fit_params or {}, error_score, return_train_score, verbose)
+        for k, (train, test) in enumerate(splits)
     )
-    train_scores = np.stack([r[0] for r in results], axis=1)
-    test_scores = np.stack([r[1] for r in results], axis=1)
-    return train_scores, test_scores
+    if all(fold.get("failed") for fold in folds):
+        details = "\n".join(sorted({fold["failed"] for fold in folds}))
+        raise ValueError(
+            f"All the {len(folds)} pruning paths failed. Set error_score='raise' to see "
+            f"the tracebacks. The failures:\n{details}"
+        )
+    names = folds[0]["test"].keys()
+    stack = {kind: {n: np.array([f[kind][n] for f in folds], dtype=float).T for n in names}
+             for kind in ("test", "train")}
+    return {
+        **stack,
+        "fit_time": np.array([f["fit_time"] for f in folds], dtype=float).T,
+        "score_time": np.array([f["score_time"] for f in folds], dtype=float).T,
+        "scorers": scorers, "multimetric": multimetric, "n_splits": len(splits),
+    }
 
 
-def pruning_curve(estimator, X, y, *, sparsities, cv=None, scoring=None, n_jobs=None):
+def pruning_curve(estimator, X, y, *, sparsities, groups=None, cv=None, scoring=None,
+                  n_jobs=None, pre_dispatch="all", verbose=0, error_score=np.nan,
+                  fit_params=None, return_times=False):
     """Training and test scores of a pruner at several sparsity levels.
 
     Like :func:`sklearn.model_selection.validation_curve` over ``sparsity``,
@@ -102,7 +228,13 @@ def pruning_curve(estimator, X, y, *, sparsities, cv=None, scoring=None, n_jobs=
     pruner's ``retrain_iter``) from level ``k - 1`` to level ``k``. The cost
     is that of one pruning path per fold instead of one fit per fold and
     level. The pruner's own ``n_steps`` and ``schedule`` are not used: the
-    levels are the schedule.
+    levels are the schedule. Every level is checked before any work (a unit
+    removal that would empty a layer is refused).
+
+    A pruner with ``prefit=True`` prunes its already trained network in every
+    fold (the network is shared, not cloned): the curve of a given model, for
+    the cost of pruning alone -- optimistic where that network was trained on
+    the test folds too.
 
     Parameters
     ----------
@@ -113,18 +245,37 @@ def pruning_curve(estimator, X, y, *, sparsities, cv=None, scoring=None, n_jobs=
     sparsities : array-like of float in [0, 1)
         The levels (fraction of weights, or of units for
         ``UnitRemovalPruner``); sorted and made unique.
+    groups : array-like of shape (n_samples,), default=None
+        Group labels for a group-aware ``cv`` (``GroupKFold``, ...).
     cv : int, cross-validation generator or iterable, default=None
         As in scikit-learn (5-fold, stratified for classifiers).
     scoring : str or callable, default=None
         As in scikit-learn; None uses the estimator's ``score``.
     n_jobs : int, default=None
         Folds run in parallel with joblib.
+    pre_dispatch : int or str, default="all"
+        Number of folds dispatched at once (joblib's ``pre_dispatch``).
+    verbose : int, default=0
+        1 prints a summary, 2 one line per fold and level with its times.
+    error_score : "raise" or float, default=np.nan
+        Score given where a fold's path or a scorer fails (with a warning);
+        "raise" raises. All folds failing raises.
+    fit_params : dict, default=None
+        Passed to the path's fit (``sample_weight``, or ``step__sample_weight``
+        in a ``Pipeline``), indexed per fold.
+    return_times : bool, default=False
+        Also return the fit and score times of every level and fold.
 
     Returns
     -------
     sparsities : ndarray of shape (n_levels,)
     train_scores : ndarray of shape (n_levels, n_folds)
     test_scores : ndarray of shape (n_levels, n_folds)
+    fit_times : ndarray of shape (n_levels, n_folds)
+        Only with ``return_times``: the time of each level's round (the dense
+        fit counted in the first level).
+    score_times : ndarray of shape (n_levels, n_folds)
+        Only with ``return_times``.
 
     Examples
     --------
@@ -139,5 +290,19 @@ def pruning_curve(estimator, X, y, *, sparsities, cv=None, scoring=None, n_jobs=
     (array([0.5, 0.8]), (2, 3))
     """
     levels = check_sparsities(sparsities)
-    train_scores, test_scores = pruning_scores(estimator, X, y, levels, cv, scoring, n_jobs)
-    return levels, train_scores, test_scores
+    if not (scoring is None or isinstance(scoring, str) or callable(scoring)):
+        raise ValueError(
+            f"pruning_curve takes one metric (a string or a callable), got {scoring!r}; "
+            "PrunerCV takes several."
+        )
+    results = pruning_scores(
+        estimator, X, y, levels, cv=cv, scoring=scoring, n_jobs=n_jobs, groups=groups,
+        fit_params=fit_params, error_score=error_score, return_train_score=True,
+        verbose=verbose, pre_dispatch=pre_dispatch,
+    )
+    if results["multimetric"]:
+        raise ValueError("pruning_curve takes one metric; use PrunerCV for several.")
+    train, test = results["train"]["score"], results["test"]["score"]
+    if return_times:
+        return levels, train, test, results["fit_time"], results["score_time"]
+    return levels, train, test

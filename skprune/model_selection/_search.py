@@ -1,18 +1,35 @@
 """PrunerCV: choose the sparsity by cross-validated pruning paths."""
 
+import time
 from numbers import Integral, Real
 
 import numpy as np
 from scipy.stats import rankdata
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from .._meta import DelegatingMixin, seed_unseeded
 from ..neural_network import PrunableMLPClassifier
 from ..pruning import MagnitudePruner
-from ._pruning_curve import check_sparsities, fit_pruning_path, pruning_scores, split_pipeline
+from ._pruning_curve import (
+    check_sparsities,
+    clone_for_path,
+    fit_pruning_path,
+    pruning_scores,
+    sparsity_parameter,
+    split_pipeline,
+)
 
 DEFAULT_SPARSITIES = (0.5, 0.7, 0.8, 0.9, 0.95)
+
+
+def rank_scores(means):
+    """Ranks of mean scores as ``GridSearchCV`` gives them: 1 is best, NaN last."""
+    means = np.asarray(means, dtype=float)
+    if np.isnan(means).all():
+        return np.ones_like(means, dtype=np.int32)
+    filled = np.where(np.isnan(means), np.nanmin(means) - 1, means)
+    return rankdata(-filled, method="min").astype(np.int32)
 
 
 class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
@@ -22,27 +39,44 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
     ``sparsities`` (see :func:`~skprune.model_selection.pruning_curve`), so
     evaluating every level costs one pruning path per fold. The level is
     chosen from the mean test scores, and the same path is then run on all
-    the data up to that level.
+    the data up to that level. The interface is that of
+    :class:`~sklearn.model_selection.GridSearchCV` over the one parameter
+    ``sparsity``: the same ``cv_results_`` keys (``param_sparsity``, or
+    ``param_<step>__sparsity`` for a pipeline), multi-metric scoring,
+    ``error_score``, ``groups`` and fit parameters. A level's fit time is the
+    time of its round; the dense fit is counted in the first level.
 
     Parameters
     ----------
     pruner : pruner or Pipeline ending in a pruner, default=None
-        None means ``MagnitudePruner(PrunableMLPClassifier())``.
+        None means ``MagnitudePruner(PrunableMLPClassifier())``. A pruner with
+        ``prefit=True`` prunes its already trained network in every fold and
+        in the refit (the network is shared, not cloned).
     sparsities : array-like of float in [0, 1), default=None
         The levels to evaluate; None means (0.5, 0.7, 0.8, 0.9, 0.95).
     cv : int, cross-validation generator or iterable, default=None
         As in scikit-learn (5-fold, stratified for classifiers).
-    scoring : str or callable, default=None
-        As in scikit-learn; None uses the estimator's ``score``.
+    scoring : str, callable, list, tuple or dict, default=None
+        As in :class:`~sklearn.model_selection.GridSearchCV`; None uses the
+        estimator's ``score``. Several metrics need ``refit`` to name one.
     selection : {"best", "sparsest"}, default="best"
         "best": the level of highest mean test score. "sparsest": the highest
         level whose mean test score is within ``tol`` of the best.
     tol : float, default=0.01
         Tolerance of ``selection="sparsest"``, in score units.
-    refit : bool, default=True
-        Refit on all the data at the chosen level.
+    refit : bool or str, default=True
+        Refit on all the data at the chosen level; with several metrics, the
+        name of the metric that chooses it.
     n_jobs : int, default=None
         Folds run in parallel with joblib.
+    pre_dispatch : int or str, default="2*n_jobs"
+        Number of folds dispatched at once.
+    error_score : "raise" or float, default=np.nan
+        Score given where a fold's path or a scorer fails (with a warning).
+    return_train_score : bool, default=False
+        Also score the training folds (``split{k}_train_<metric>``).
+    verbose : int, default=0
+        1 prints a summary, 2 one line per fold and level with its times.
     random_state : int, RandomState instance or None, default=None
         Seeds the pruner when it has no ``random_state`` of its own (the
         pruner in turn seeds its network), so that every fold and the refit
@@ -50,19 +84,29 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
 
     Attributes
     ----------
+    cv_results_ : dict of ndarrays
+        As :class:`~sklearn.model_selection.GridSearchCV`'s, one entry per level.
+    best_index_ : int
+        Index of the chosen level in ``cv_results_``.
+    best_score_ : float
+        Its mean test score (of the ``refit`` metric).
+    best_params_ : dict
+        ``{"sparsity": best_sparsity_}`` (``"<step>__sparsity"`` in a pipeline).
     best_sparsity_ : float
         The chosen level.
-    best_score_ : float
-        Its mean test score.
     best_estimator_ : pruner or Pipeline
         Fitted on all the data along the path up to ``best_sparsity_`` (with
-        ``refit=True``).
-    cv_results_ : dict of ndarrays
-        ``sparsity``, ``mean_test_score``, ``std_test_score``,
-        ``rank_test_score``, ``mean_train_score``, ``std_train_score`` and
-        ``split{k}_test_score`` / ``split{k}_train_score``, one entry per level.
+        ``refit``).
+    refit_time_ : float
+        Seconds spent on the refit.
+    scorer_ : callable or dict
+        The scorer, or a dict of them.
+    multimetric_ : bool
+        Whether several metrics were evaluated.
+    n_splits_ : int
+        Number of cross-validation folds.
     classes_ : ndarray
-        Class labels (classifiers, with ``refit=True``).
+        Class labels (classifiers, with ``refit``).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray
@@ -78,9 +122,9 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
     ...                                          random_state=0), retrain_iter=20)
     >>> search = PrunerCV(pruner, sparsities=[0.3, 0.6, 0.9], cv=3,
     ...                   selection="sparsest", tol=0.05).fit(X, y)
-    >>> search.cv_results_["sparsity"]
+    >>> search.cv_results_["param_sparsity"].data
     array([0.3, 0.6, 0.9])
-    >>> float(search.best_sparsity_) in (0.3, 0.6, 0.9)
+    >>> search.best_params_["sparsity"] in (0.3, 0.6, 0.9)
     True
     """
 
@@ -88,11 +132,15 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         "pruner": [HasMethods(["fit"]), None],
         "sparsities": ["array-like", None],
         "cv": ["cv_object"],
-        "scoring": [str, callable, None],
+        "scoring": [str, callable, list, tuple, dict, None],
         "selection": [StrOptions({"best", "sparsest"})],
         "tol": [Interval(Real, 0, None, closed="left")],
-        "refit": ["boolean"],
+        "refit": ["boolean", str],
         "n_jobs": [None, Integral],
+        "pre_dispatch": [Integral, str],
+        "error_score": [StrOptions({"raise"}), Real],
+        "return_train_score": ["boolean"],
+        "verbose": ["verbose"],
         "random_state": ["random_state"],
     }
 
@@ -107,6 +155,10 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         tol=0.01,
         refit=True,
         n_jobs=None,
+        pre_dispatch="2*n_jobs",
+        error_score=np.nan,
+        return_train_score=False,
+        verbose=0,
         random_state=None,
     ):
         self.pruner = pruner
@@ -117,12 +169,16 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         self.tol = tol
         self.refit = refit
         self.n_jobs = n_jobs
+        self.pre_dispatch = pre_dispatch
+        self.error_score = error_score
+        self.return_train_score = return_train_score
+        self.verbose = verbose
         self.random_state = random_state
 
     _delegate_attribute = "best_estimator_"
 
     def _will_delegate(self):
-        return self.refit
+        return bool(self.refit)
 
     def _template(self):
         if self.pruner is None:
@@ -131,18 +187,25 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
 
     def _seeded(self):
         """The pruner, seeded from ``random_state`` when it has no seed."""
-        estimator = clone(self._template())
+        estimator = clone_for_path(self._template())
         seed_unseeded(split_pipeline(estimator)[1], self.random_state)
         return estimator
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y):
+    def fit(self, X, y, groups=None, **fit_params):
         """Cross-validate the pruning path, choose the level and refit.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            Training data.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        groups : array-like of shape (n_samples,), default=None
+            Group labels for a group-aware ``cv``.
+        **fit_params : dict
+            Passed to the pruner's fit, indexed per fold: ``sample_weight``,
+            or ``<step>__sample_weight`` when the pruner ends a ``Pipeline``.
 
         Returns
         -------
@@ -150,31 +213,33 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         """
         estimator = self._seeded()
         levels = check_sparsities(DEFAULT_SPARSITIES if self.sparsities is None else self.sparsities)
-        train, test = pruning_scores(estimator, X, y, levels, self.cv, self.scoring, self.n_jobs)
-
-        mean_test = test.mean(axis=1)
-        results = {
-            "sparsity": levels,
-            "mean_test_score": mean_test,
-            "std_test_score": test.std(axis=1),
-            "rank_test_score": rankdata(-mean_test, method="min").astype(np.int32),
-            "mean_train_score": train.mean(axis=1),
-            "std_train_score": train.std(axis=1),
-        }
-        for k in range(test.shape[1]):
-            results[f"split{k}_test_score"] = test[:, k]
-            results[f"split{k}_train_score"] = train[:, k]
-        best = int(np.nanargmax(mean_test))
-        if self.selection == "sparsest":
-            within = np.flatnonzero(mean_test >= mean_test[best] - self.tol)
-            best = int(within.max())
-
-        self.cv_results_ = results
-        self.best_index_ = best
-        self.best_sparsity_ = float(levels[best])
-        self.best_score_ = float(mean_test[best])
+        multimetric = not (self.scoring is None or isinstance(self.scoring, str)
+                           or callable(self.scoring))
+        if multimetric and not (self.refit is False or isinstance(self.refit, str)):
+            raise ValueError(
+                "For multi-metric scoring, refit must be the name of the metric that "
+                f"chooses the sparsity, or False; got refit={self.refit!r}."
+            )
+        results = pruning_scores(
+            estimator, X, y, levels, cv=self.cv, scoring=self.scoring, n_jobs=self.n_jobs,
+            groups=groups, fit_params=fit_params, error_score=self.error_score,
+            return_train_score=self.return_train_score, verbose=self.verbose,
+            pre_dispatch=self.pre_dispatch,
+        )
+        if multimetric and self.refit and self.refit not in results["test"]:
+            raise ValueError(
+                f"refit={self.refit!r} is not one of the metrics {sorted(results['test'])}."
+            )
+        self.cv_results_ = self._results(estimator, levels, results)
+        self.scorer_ = results["scorers"]
+        self.multimetric_ = multimetric
+        self.n_splits_ = results["n_splits"]
+        if self.refit or not multimetric:
+            self._choose(levels, "score" if not multimetric else self.refit, estimator)
         if self.refit:
-            refitted = fit_pruning_path(estimator, X, y, levels[: best + 1])
+            start = time.perf_counter()
+            refitted = fit_pruning_path(estimator, X, y, levels[: self.best_index_ + 1], **fit_params)
+            self.refit_time_ = time.perf_counter() - start
             split_pipeline(refitted)[1].set_params(sparsity=self.best_sparsity_)
             self.best_estimator_ = refitted
             self.n_features_in_ = refitted.n_features_in_
@@ -184,3 +249,37 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         else:
             self.n_features_in_ = np.shape(X)[1]
         return self
+
+    def _results(self, estimator, levels, results):
+        """``cv_results_`` with the keys of ``GridSearchCV``'s."""
+        name = sparsity_parameter(estimator)
+        out = {}
+        for kind in ("fit", "score"):
+            times = results[f"{kind}_time"]  # NaN for failed folds, as GridSearchCV
+            out[f"mean_{kind}_time"] = times.mean(axis=1)
+            out[f"std_{kind}_time"] = times.std(axis=1)
+        out[f"param_{name}"] = np.ma.MaskedArray(levels.astype(float), mask=np.zeros(len(levels), bool))
+        out["params"] = [{name: float(level)} for level in levels]
+        kinds = ("test", "train") if self.return_train_score else ("test",)
+        for metric in results["test"]:
+            for kind in kinds:
+                scores = results[kind][metric]
+                for k in range(scores.shape[1]):
+                    out[f"split{k}_{kind}_{metric}"] = scores[:, k]
+                out[f"mean_{kind}_{metric}"] = scores.mean(axis=1)
+                out[f"std_{kind}_{metric}"] = scores.std(axis=1)
+                if kind == "test":
+                    out[f"rank_test_{metric}"] = rank_scores(out[f"mean_test_{metric}"])
+        return out
+
+    def _choose(self, levels, metric, estimator):
+        """``best_index_`` and friends from the mean test scores of ``metric``."""
+        means = self.cv_results_[f"mean_test_{metric}"]
+        best = int(np.argmin(self.cv_results_[f"rank_test_{metric}"]))
+        if self.selection == "sparsest" and np.isfinite(means[best]):
+            within = np.flatnonzero(means >= means[best] - self.tol)
+            best = int(within.max())
+        self.best_index_ = best
+        self.best_sparsity_ = float(levels[best])
+        self.best_score_ = float(means[best])
+        self.best_params_ = {sparsity_parameter(estimator): self.best_sparsity_}

@@ -290,8 +290,17 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         """
         return model.sparsity_
 
-    def _check_model(self, model):
-        """Reject, before any training, a network this pruner cannot prune."""
+    def _check_model(self, model, max_level):
+        """Reject, before any training, a network this pruner cannot prune to
+        ``max_level``, the highest sparsity the fit will ask for."""
+
+    def _check_path(self, levels):
+        """Reject, before any work, a path of ``levels`` this pruner cannot take.
+
+        :func:`~skprune.model_selection.pruning_curve` and
+        :class:`~skprune.model_selection.PrunerCV` call it before the first fold.
+        """
+        self._check_model(self._make_estimator(), float(np.max(levels)))
 
     # ------------------------------------------------------------------
     # The estimator to prune
@@ -390,7 +399,7 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
 
     def _run_uninterrupted(self, X, y, sample_weight, levels, callback):
         model = self._make_estimator()
-        self._check_model(model)
+        self._check_model(model, self.sparsity if levels is None else float(np.max(levels)))
         if self.prefit:
             model._commit()  # masks edited by hand since the last fit take effect
         else:

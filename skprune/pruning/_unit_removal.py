@@ -144,7 +144,7 @@ class UnitRemovalPruner(BasePruner):
             )
         return sorted(set(layers))
 
-    def _check_model(self, model):
+    def _check_model(self, model, max_level):
         if hasattr(model, "coefs_"):
             widths = [W.shape[1] for W in model.coefs_[:-1]]
         else:
@@ -158,9 +158,9 @@ class UnitRemovalPruner(BasePruner):
                     f"Hidden layer {layer} has {widths[layer]} units: its Gram matrix and "
                     f"inverse need about {need_mb:.0f} MiB, more than {MAX_GRAM_MB} MiB."
                 )
-            if n_to_prune(widths[layer], self.sparsity) >= widths[layer]:
+            if n_to_prune(widths[layer], max_level) >= widths[layer]:
                 raise ValueError(
-                    f"sparsity={self.sparsity} would remove every unit of hidden layer "
+                    f"sparsity={max_level:g} would remove every unit of hidden layer "
                     f"{layer} ({widths[layer]} units); choose a smaller sparsity."
                 )
 
