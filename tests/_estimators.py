@@ -57,11 +57,21 @@ def pruner_variants():
     return variants
 
 
+def level_params(cls, level):
+    """The parameters that ask pruner ``cls`` for ``level`` of its own sparsity.
+
+    A feature selector has no ``sparsity``: it is asked to keep the rest.
+    """
+    if "sparsity" in inspect.signature(cls).parameters:
+        return {"sparsity": level}
+    return {"n_features_to_select": min(max(1.0 - level, 0.01), 0.99)}
+
+
 def check_instances():
     """Instances for ``check_estimator``: every estimator with its defaults, and
     every meta-estimator around a regressor too."""
     instances = []
-    first_pruner = next(iter(PRUNERS.values()))
+    first_pruner = next(cls for cls in PRUNERS.values() if "sparsity" in inspect.signature(cls).parameters)
     for name, cls in ESTIMATORS.items():
         instances.append(cls())
         params = inspect.signature(cls).parameters

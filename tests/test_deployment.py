@@ -16,7 +16,7 @@ from skprune import (
     UnitRemovalPruner,
 )
 
-from _estimators import ESTIMATORS, PRUNERS as PRUNER_CLASSES
+from _estimators import ESTIMATORS, PRUNERS as PRUNER_CLASSES, level_params
 
 SKPRUNE_TYPES = {
     "skprune._training.optimizers.AdamOptimizer",
@@ -39,7 +39,7 @@ def _pruner(cls):
             return cls(net, sparsity=0.5, prefit=True)
         if cls is OBSPruner:
             return cls(net, sparsity=0.95, prefit=True, method="layerwise")
-        return cls(net, sparsity=0.95, prefit=True, retrain_iter=2)
+        return cls(net, **level_params(cls, 0.95), prefit=True, retrain_iter=2)
 
     make.__name__ = cls.__name__
     return make

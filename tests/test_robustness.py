@@ -18,13 +18,15 @@ from skprune import (
 )
 from skprune.model_selection import PrunerCV
 
-from _estimators import pruner_variants
+from _estimators import level_params, pruner_variants
 
 VARIANTS = pruner_variants()
 
 
 def make(name, net, **params):
     cls, options = VARIANTS[name]
+    if "sparsity" in params:
+        params.update(level_params(cls, params.pop("sparsity")))
     return cls(net, **{**options, **params})
 
 

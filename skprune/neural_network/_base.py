@@ -152,6 +152,7 @@ class _BasePrunableMLP(PruningSurfaceMixin, SklearnConversionMixin, BaseEstimato
         """
         self.n_iter_ = 0
         self.t_ = 0
+        self.__dict__.pop("active_inputs_", None)  # a new network reads every input
         self.n_outputs_ = y.shape[1]
         self.n_layers_ = len(layer_units)
         self.coefs_, self.intercepts_ = [], []
@@ -210,7 +211,7 @@ class _BasePrunableMLP(PruningSurfaceMixin, SklearnConversionMixin, BaseEstimato
         if not first_pass:
             # A fitted network keeps its dtype, as scikit-learn's does: the
             # batch is cast, not the weights (nor the optimiser state).
-            X = X.astype(self.coefs_[0].dtype, copy=False)
+            X = self._read_inputs(X).astype(self.coefs_[0].dtype, copy=False)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
         if y.ndim == 1:
@@ -393,6 +394,7 @@ class _BasePrunableMLP(PruningSurfaceMixin, SklearnConversionMixin, BaseEstimato
         if check_input:
             # dtype="numeric", as scikit-learn's MLPs validate at predict time
             X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
+            X = self._read_inputs(X)
         sparse_below = SPARSE_DENSITY_CROSSOVER if X.shape[0] >= SPARSE_MIN_ROWS else 0.0
         return self._network_view().predict(X, sparse_below=sparse_below)
 

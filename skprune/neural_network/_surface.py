@@ -114,7 +114,7 @@ class PruningSurfaceMixin:
             dtype=(np.float64, np.float32), multi_output=True,
             y_numeric=not is_classifier(self),
         )
-        X = X.astype(self.coefs_[0].dtype, copy=False)
+        X = self._read_inputs(X).astype(self.coefs_[0].dtype, copy=False)
         if is_classifier(self):
             unseen = np.setdiff1d(unique_labels(y), self.classes_)
             if unseen.size:
@@ -229,7 +229,10 @@ class PruningSurfaceMixin:
 
         Units with no remaining outgoing weight are deleted; units with no
         remaining incoming weight output a constant, which is folded into the
-        next layer's biases before they are deleted. Predictions are the same
+        next layer's biases before they are deleted. Inputs that no connection
+        reads are dropped from ``coefs_[0]``: the network still takes all
+        ``n_features_in_`` columns and reads only ``active_inputs_``, so
+        removing features makes prediction faster in proportion. Predictions are the same
         up to rounding, and ``hidden_layer_sizes``, ``coefs_``,
         ``intercepts_`` and ``masks_`` shrink. The estimator itself is left
         as it is.
@@ -254,6 +257,35 @@ class PruningSurfaceMixin:
         check_is_fitted(self)
         self._checked_masks([self.coefs_[0].shape[0]] + [W.shape[1] for W in self.coefs_])
         return copy.deepcopy(self)._compact_in_place()
+
+    def _read_inputs(self, X):
+        """The columns of ``X`` the network reads: all of them, or after
+        :meth:`compact` dropped unread inputs, ``active_inputs_``."""
+        active = getattr(self, "active_inputs_", None)
+        return X if active is None else X[:, active]
+
+    def _compact_inputs(self):
+        """Drop the inputs no connection reads; ``active_inputs_`` remembers the rest."""
+        read = self.coefs_[0].any(axis=1)
+        if read.all():
+            return
+        if not read.any():
+            read[0] = True  # keep one (silent) input, as a layer keeps one unit
+        previous = getattr(self, "active_inputs_", np.arange(read.size))
+        self.active_inputs_ = previous[read]
+        self.coefs_ = [np.ascontiguousarray(self.coefs_[0][read])] + list(self.coefs_[1:])
+        self.masks_ = [self.masks_[0][read].copy()] + list(self.masks_[1:])
+        self.__dict__.pop("_optimizer", None)
+
+    def _full_first_layer(self):
+        """``(coefs_[0], masks_[0])`` with a zero, pruned row for every dropped input."""
+        active = getattr(self, "active_inputs_", None)
+        if active is None:
+            return self.coefs_[0], self.masks_[0]
+        W = np.zeros((self.n_features_in_, self.coefs_[0].shape[1]), self.coefs_[0].dtype)
+        mask = np.zeros(W.shape, dtype=bool)
+        W[active], mask[active] = self.coefs_[0], self.masks_[0]
+        return W, mask
 
     def _compact_in_place(self):
         """Delete the hidden units that cannot affect the output.
@@ -285,4 +317,5 @@ class PruningSurfaceMixin:
                 if dead.any():
                     self._remove_hidden_units(layer, ~dead)
                     changed = True
+        self._compact_inputs()
         return self

@@ -9,7 +9,7 @@ override the whole round, :meth:`BasePruner._prune`, and commit the same way.
 
 import copy
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from numbers import Integral, Real
 
 import numpy as np
@@ -115,6 +115,9 @@ class PruningData:
     sample_weight : ndarray or None
     reference : PrunableMLPClassifier or PrunableMLPRegressor or None
         The network as it was before the first round.
+    notes : dict
+        What a criterion records over the rounds of one fit (the order in
+        which features were removed, say), read back by ``_finish``.
     """
 
     X: object
@@ -122,6 +125,7 @@ class PruningData:
     y: np.ndarray
     sample_weight: object = None
     reference: object = None
+    notes: dict = field(default_factory=dict)
 
     def subsample(self, n_samples, random_state):
         """At most ``n_samples`` rows drawn without replacement (all if None).
@@ -140,7 +144,7 @@ class PruningData:
         if rows is not None:
             idx = np.sort(rng.choice(rows, n_samples, replace=False))
         sw = None if self.sample_weight is None else self.sample_weight[idx]
-        return PruningData(self.X[idx], self.Y[idx], self.y[idx], sw, self.reference)
+        return PruningData(self.X[idx], self.Y[idx], self.y[idx], sw, self.reference, self.notes)
 
 
 @dataclass
@@ -290,6 +294,18 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         """
         return model.sparsity_
 
+    def _max_level(self, X):
+        """The highest sparsity ``fit`` will ask for (before the dense fit)."""
+        return self.sparsity
+
+    def _schedule(self, model, data):
+        """The sparsity to reach after each round of ``fit``."""
+        initial = self._model_sparsity(model, data.reference)
+        return sparsity_schedule(initial, self.sparsity, self.n_steps, self.schedule)
+
+    def _finish(self, model, data):
+        """Set the fitted attributes a criterion gathered over the rounds (in ``data.notes``)."""
+
     def _check_model(self, model, max_level):
         """Reject, before any training, a network this pruner cannot prune to
         ``max_level``, the highest sparsity the fit will ask for."""
@@ -399,7 +415,7 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
 
     def _run_uninterrupted(self, X, y, sample_weight, levels, callback):
         model = self._make_estimator()
-        self._check_model(model, self.sparsity if levels is None else float(np.max(levels)))
+        self._check_model(model, self._max_level(X) if levels is None else float(np.max(levels)))
         if self.prefit:
             model._commit()  # masks edited by hand since the last fit take effect
         else:
@@ -410,8 +426,7 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
 
         if levels is None:
-            initial = self._model_sparsity(model, data.reference)
-            levels = sparsity_schedule(initial, self.sparsity, self.n_steps, self.schedule)
+            levels = self._schedule(model, data)
         start = time.perf_counter()
         history = {key: [] for key in ("step", "sparsity", "n_nonzero_params", "loss", "train_score", "time")}
         self._record(history, 0, model, data, start, len(levels))
@@ -431,6 +446,7 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         self.history_ = history
         if scores is not None:
             setattr(self, self._scores_attribute, scores)
+        self._finish(model, data)
         self.n_features_in_ = model.n_features_in_
         for name in ("feature_names_in_", "classes_"):
             if hasattr(model, name):
