@@ -11,7 +11,8 @@ from sklearn.utils.validation import _num_features, check_is_fitted
 from .._core.curvature import augmented_normal_equations, gauss_newton_diagonal
 from .._meta import fill_doc
 from ..pruning._allocation import n_to_prune
-from ..pruning._base import BasePruner, pruner_attributes_doc
+from ..pruning._base import BasePruner
+from ..pruning._docs import pruner_attributes_doc
 from ..pruning._obs_solvers import damped_inverse, obs_downdate
 
 # Regularisation of the inputs' Gram matrix relative to its mean diagonal, as

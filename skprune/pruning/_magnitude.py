@@ -5,7 +5,8 @@ from sklearn.utils._param_validation import StrOptions
 
 from .._meta import fill_doc
 from ._allocation import SCOPES
-from ._base import BasePruner, pruner_attributes_doc, pruner_parameters_doc
+from ._base import BasePruner
+from ._docs import pruner_attributes_doc, pruner_parameters_doc
 
 
 class MagnitudePruner(BasePruner):

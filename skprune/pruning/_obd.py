@@ -7,7 +7,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from .._core.curvature import fisher_diagonal, gauss_newton_diagonal, lecun_diagonal
 from .._meta import fill_doc
 from ._allocation import SCOPES
-from ._base import BasePruner, pruner_attributes_doc, pruner_parameters_doc
+from ._base import BasePruner
+from ._docs import pruner_attributes_doc, pruner_parameters_doc
 
 
 class OBDPruner(BasePruner):

@@ -10,7 +10,8 @@ from .._core.curvature import augmented_normal_equations, gauss_newton_matrix
 from .._core.network import FlatParameters, free_parameter_mask
 from .._meta import fill_doc
 from ._allocation import SCOPES, layer_targets, n_to_prune
-from ._base import BasePruner, pruner_attributes_doc, pruner_parameters_doc
+from ._base import BasePruner
+from ._docs import pruner_attributes_doc, pruner_parameters_doc
 from ._obs_solvers import (
     EXACT_BLOCK,
     damped_inverse,

@@ -1,7 +1,8 @@
 """Random pruning: the control every pruning study reports."""
 
 from .._meta import fill_doc
-from ._base import BasePruner, pruner_attributes_doc, pruner_parameters_doc
+from ._base import BasePruner
+from ._docs import pruner_attributes_doc, pruner_parameters_doc
 
 
 class RandomPruner(BasePruner):

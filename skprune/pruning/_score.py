@@ -7,7 +7,8 @@ from sklearn.utils.validation import check_is_fitted
 from .._meta import fill_doc
 from ..neural_network._base import _BasePrunableMLP
 from ._allocation import SCOPES
-from ._base import BasePruner, pruner_attributes_doc, pruner_parameters_doc
+from ._base import BasePruner
+from ._docs import pruner_attributes_doc, pruner_parameters_doc
 
 
 class ScorePruner(BasePruner):

@@ -9,7 +9,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from .._core.curvature import augmented_normal_equations
 from .._meta import fill_doc
 from ._allocation import n_to_prune
-from ._base import BasePruner, Round, pruner_attributes_doc, pruner_parameters_doc
+from ._base import BasePruner, Round
+from ._docs import pruner_attributes_doc, pruner_parameters_doc
 from ._obs_solvers import damped_inverse, obs_downdate
 
 # Regularisation of the hidden layer's Gram matrix, relative to its mean

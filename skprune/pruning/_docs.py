@@ -1,0 +1,71 @@
+"""Doc-string entries shared by every pruner."""
+
+_SPARSITY_DOC = """Fraction of connection weights removed at the end."""
+
+
+def pruner_parameters_doc(sparsity=_SPARSITY_DOC):
+    """The numpydoc entries of the parameters every pruner shares."""
+    return f"""
+    estimator : PrunableMLPClassifier, PrunableMLPRegressor, MLPClassifier or \
+MLPRegressor, default=None
+        The network to train and prune; None means ``PrunableMLPClassifier()``.
+        A scikit-learn MLP is converted.
+
+    sparsity : float in [0, 1), default=0.5
+        {sparsity}
+
+    n_steps : int, default=1
+        Number of prune -> retrain rounds.
+
+    schedule : {{"cubic", "linear", "geometric"}}, default="cubic"
+        Sparsity reached after each round, see
+        :func:`~skprune.pruning.sparsity_schedule`.
+
+    retrain_iter : int, default=0
+        Epochs (iterations for lbfgs) of masked retraining after each round.
+
+    prefit : bool, default=False
+        Prune a copy of an already fitted ``estimator`` instead of fitting it.
+
+    memory : str or joblib.Memory, default=None
+        Cache of the dense fit, so that a search over ``sparsity`` trains each
+        dense network once.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the estimator when it has no ``random_state`` of its own, and
+        the criterion's own draws (sample subsets, random scores).
+
+    verbose : int, default=0
+        Print one line per round.
+
+    compact : bool, default=False
+        Delete the hidden units left dead by pruning from ``estimator_``
+        (see :meth:`PrunableMLPClassifier.compact`): a smaller, faster network
+        with the same predictions.
+"""
+
+
+def pruner_attributes_doc(sparsity=_SPARSITY_DOC):
+    """The numpydoc entries of the fitted attributes every pruner shares."""
+    return f"""
+    estimator_ : PrunableMLPClassifier or PrunableMLPRegressor
+        The pruned network.
+
+    history_ : dict of lists
+        One entry per round (entry 0 is the network before pruning):
+        ``step``, ``sparsity``, ``n_nonzero_params``, ``loss`` (training loss
+        without penalty), ``train_score`` and ``time`` (seconds since pruning
+        started).
+
+    sparsity_ : float
+        {sparsity}
+
+    classes_ : ndarray
+        Class labels (classifiers only).
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray
+        Names of features seen during fit, when they are all strings.
+"""
