@@ -130,3 +130,13 @@ def test_bad_input():
         with pytest.raises(ValueError, match="classes"):
             InputPruner(net().fit(X[y == 0][:10].tolist() + X[y == 1][:10].tolist(),
                                   [0] * 10 + [1] * 10), prefit=True).fit(X, y + 1)
+
+
+def test_prunercv_refuses_a_selector_and_pruning_curve_walks_it():
+    from skprune.model_selection import PrunerCV, pruning_curve
+
+    X, y = planted(200)
+    with pytest.raises(ValueError, match="n_features_to_select"):
+        PrunerCV(InputPruner(net()), sparsities=[0.5], cv=2).fit(X, y)
+    levels, train, test = pruning_curve(InputPruner(net()), X, y, sparsities=[0.3, 0.7], cv=2)
+    assert test.shape == (2, 2)  # the levels are fractions of the features removed

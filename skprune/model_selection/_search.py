@@ -212,6 +212,13 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         self : object
         """
         estimator = self._seeded()
+        pruner = split_pipeline(estimator)[1]
+        if "sparsity" not in pruner.get_params(deep=False):
+            raise ValueError(
+                f"PrunerCV chooses a pruner's sparsity; {type(pruner).__name__} has none. "
+                "Search its own parameters with GridSearchCV (for InputPruner, "
+                "n_features_to_select)."
+            )
         levels = check_sparsities(DEFAULT_SPARSITIES if self.sparsities is None else self.sparsities)
         multimetric = not (self.scoring is None or isinstance(self.scoring, str)
                            or callable(self.scoring))
