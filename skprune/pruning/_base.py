@@ -64,14 +64,12 @@ class PruningData:
         if n_samples is None or n_samples >= self.X.shape[0]:
             return self
         rng = check_random_state(random_state)
-        rows = self.X.shape[0]
-        if self.sample_weight is not None and not np.all(self.sample_weight > 0):
-            rows = np.flatnonzero(self.sample_weight > 0)
-            if n_samples >= rows.size:
-                idx = rows
-                rows = None
-        if rows is not None:
-            idx = np.sort(rng.choice(rows, n_samples, replace=False))
+        if self.sample_weight is None or np.all(self.sample_weight > 0):
+            idx = np.sort(rng.choice(self.X.shape[0], n_samples, replace=False))
+        else:
+            positive = np.flatnonzero(self.sample_weight > 0)
+            idx = positive if n_samples >= positive.size else np.sort(
+                rng.choice(positive, n_samples, replace=False))
         sw = None if self.sample_weight is None else self.sample_weight[idx]
         return PruningData(self.X[idx], self.Y[idx], self.y[idx], sw, self.reference, self.notes)
 
