@@ -186,3 +186,24 @@ def test_predict_takes_the_sparse_path_on_large_batches(digits, monkeypatch):
     assert built == []
     assert_allclose(pruned.predict_proba(big), expected, rtol=1e-10, atol=1e-12)
     assert built == [(30, 64), (10, 30)]
+
+
+def test_small_batches_never_take_the_sparse_path(digits, monkeypatch):
+    """Below SPARSE_MIN_ROWS rows no CSR matrix is built, even for a fully pruned
+    layer (a layer of density 0 is a bias), and no float mask is made."""
+    import skprune._core.network as network_module
+
+    X, y = digits
+    pruned = MagnitudePruner(PrunableMLPClassifier((20,), max_iter=20, random_state=0),
+                             sparsity=0.5).fit(X, y).estimator_
+    pruned.masks_[1][:] = False
+    pruned.set_params(warm_start=True, max_iter=1).fit(X, y)
+    expected = pruned.predict_proba(X[:5])
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a small batch built a CSR matrix")
+
+    monkeypatch.setattr(network_module.sp, "csr_matrix", refuse)
+    monkeypatch.setattr(network_module.Network, "_float_masks", property(refuse))
+    for row in range(5):
+        assert_allclose(pruned.predict_proba(X[row:row + 1]), expected[row:row + 1])

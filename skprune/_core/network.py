@@ -87,12 +87,22 @@ class Network:
         self.output_activation = ACTIVATIONS[self.loss.output_activation]
         self.masks = masks
         self._scratch = None
-        # Float copies of the masks of layers that have pruned weights: multiplying
-        # a gradient by a same-dtype array is one vectorised pass.
-        self._float_masks = [
-            None if mask is None or mask.all() else mask.astype(coef.dtype)
-            for mask, coef in zip(masks or [None] * len(coefs), coefs)
-        ]
+        self._float_mask_cache = None
+
+    @property
+    def _float_masks(self):
+        """Float copies of the masks of layers that have pruned weights.
+
+        Multiplying a gradient by a same-dtype array is one vectorised pass.
+        Made on first use: a forward pass (``predict``) never needs them.
+        """
+        if self._float_mask_cache is None:
+            masks = self.masks or [None] * len(self.coefs)
+            self._float_mask_cache = [
+                None if mask is None or mask.all() else mask.astype(coef.dtype)
+                for mask, coef in zip(masks, self.coefs)
+            ]
+        return self._float_mask_cache
 
     @property
     def n_layers(self):
@@ -161,6 +171,8 @@ class Network:
         that stay in cache; the result equals the dense arithmetic up to
         rounding.
         """
+        if sparse_below <= 0:  # small batches: no layer is worth a CSR product
+            return self.forward(X)[-1]
         densities = [np.count_nonzero(W) / W.size for W in self.coefs]
         if not any(d <= sparse_below for d in densities):
             return self.forward(X)[-1]
