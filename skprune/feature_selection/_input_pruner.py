@@ -3,21 +3,16 @@
 from numbers import Integral
 
 import numpy as np
-from scipy.linalg import get_blas_funcs
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import _num_features, check_is_fitted
 
-from .._core.curvature import augmented_normal_equations, gauss_newton_diagonal
+from .._core.curvature import gauss_newton_diagonal
 from .._meta import fill_doc
 from ..pruning._allocation import n_to_prune
 from ..pruning._base import BasePruner
 from ..pruning._docs import pruner_attributes_doc
-from ..pruning._obs_solvers import damped_inverse, obs_downdate
-
-# Regularisation of the inputs' Gram matrix relative to its mean diagonal, as
-# for hidden units: duplicated or constant features make it singular.
-_GRAM_DAMPING = 1e-6
+from ..pruning._obs_solvers import RowRemoval
 
 
 class InputPruner(SelectorMixin, BasePruner):
@@ -259,21 +254,16 @@ def _remove_with_compensation(W, b, alive, data, n_remove):
     Returns the removed inputs in order and the compensated first-layer
     weights and biases.
     """
-    d = W.shape[0]
-    gram = augmented_normal_equations(data.X, None, data.sample_weight)
-    gram_inv, _ = damped_inverse(gram, _GRAM_DAMPING, overwrite=True)
-    ger = get_blas_funcs("ger", (gram_inv,))
-    W_bar = np.vstack([W, b[None, :]]).astype(np.float64)
+    inputs = RowRemoval(data.X, W, b, data.sample_weight)
     for j in np.flatnonzero(~alive):  # inputs already removed leave the problem first
-        obs_downdate(gram_inv, W_bar, j, ger)
+        inputs.remove(j)
     alive = alive.copy()
     removed = []
     for _ in range(n_remove):
-        error = np.einsum("jk,jk->j", W_bar[:d], W_bar[:d]) / np.maximum(
-            np.diagonal(gram_inv)[:d], 1e-300)
+        error = inputs.errors()
         error[~alive] = np.inf
         j = int(np.argmin(error))
-        obs_downdate(gram_inv, W_bar, j, ger)
+        inputs.remove(j)
         alive[j] = False
         removed.append(j)
-    return removed, W_bar[:-1], W_bar[-1]
+    return removed, inputs.W_bar[:-1], inputs.W_bar[-1]

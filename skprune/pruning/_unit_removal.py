@@ -3,22 +3,13 @@
 from numbers import Real
 
 import numpy as np
-from scipy.linalg import get_blas_funcs
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._core.curvature import augmented_normal_equations
 from .._meta import fill_doc
 from ._allocation import n_to_prune
 from ._base import BasePruner, Round
 from ._docs import pruner_attributes_doc, pruner_parameters_doc
-from ._obs_solvers import damped_inverse, obs_downdate
-
-# Regularisation of the hidden layer's Gram matrix, relative to its mean
-# diagonal. The Gram matrix is singular whenever units are collinear
-# (duplicated or dead units, or fewer samples than units); 1e-6 keeps the
-# compensations to within about 1e-6 of exact while bounding the condition
-# number, so that equal data weighted or repeated give the same network.
-_GRAM_DAMPING = 1e-6
+from ._obs_solvers import RowRemoval
 
 # The Gram matrix of a hidden layer and its inverse are (units + 1)^2 each;
 # wider layers are refused rather than exhausting memory.
@@ -187,38 +178,30 @@ class UnitRemovalPruner(BasePruner):
     def _remove_units(self, model, data, layer, n_remove, baseline):
         """Remove ``n_remove`` units of hidden ``layer``; True if ``tol`` stopped it."""
         Y = model._network_view().forward(data.X)[layer + 1]
-        n_units = Y.shape[1]
-        gram = augmented_normal_equations(Y, None, data.sample_weight)
+        units = RowRemoval(Y, model.coefs_[layer + 1], model.intercepts_[layer + 1],
+                           data.sample_weight)
         del Y
-        output_norms = np.sqrt(np.diag(gram)[:n_units])
-        gram_inv, _ = damped_inverse(gram, _GRAM_DAMPING, overwrite=True)
-        ger = get_blas_funcs("ger", (gram_inv,))
-        W_next, b_next = model.coefs_[layer + 1], model.intercepts_[layer + 1]
-        W_bar = np.vstack([W_next, b_next[None, :]]).astype(np.float64)
-        alive = np.ones(n_units, dtype=bool)
+        alive = np.ones(units.n_inputs, dtype=bool)
         stopped = False
         for _ in range(n_remove):
-            row_norms_sq = np.einsum("ij,ij->i", W_bar[:n_units], W_bar[:n_units])
             if self.criterion == "error":
-                score = row_norms_sq / np.maximum(np.diag(gram_inv)[:n_units], 1e-300)
+                score = units.errors()
             else:
-                score = output_norms * np.sqrt(row_norms_sq)
+                score = units.input_norms * np.sqrt(units.row_norms_sq())
             score[~alive] = np.inf
             h = int(np.argmin(score))
             if baseline is not None:
-                saved = W_bar.copy(), gram_inv.copy()
-            if self.compensate:
-                obs_downdate(gram_inv, W_bar, h, ger)
-            W_bar[h] = 0.0
+                saved = units.W_bar.copy(), units.gram_inv.copy()
+            units.remove(h, compensate=self.compensate)
             alive[h] = False
             if baseline is not None:
-                _write_next_layer(model, layer, W_bar)
+                _write_next_layer(model, layer, units.W_bar)
                 if _training_score(model, data) < baseline - self.tol:
-                    W_bar, gram_inv = saved
+                    units.W_bar, units.gram_inv = saved
                     alive[h] = True
                     stopped = True
                     break
-        _write_next_layer(model, layer, W_bar)
+        _write_next_layer(model, layer, units.W_bar)
         model._remove_hidden_units(layer, alive)
         return stopped
 
