@@ -63,9 +63,14 @@ def clone_for_path(estimator):
     return cloned
 
 
+def is_multimetric(scoring):
+    """Whether ``scoring`` names several metrics (a list, tuple or dict)."""
+    return not (scoring is None or isinstance(scoring, str) or callable(scoring))
+
+
 def check_scorers(estimator, scoring):
     """``(scorers, multimetric)``: one scorer, or a dict of them for list/dict scoring."""
-    if scoring is None or isinstance(scoring, str) or callable(scoring):
+    if not is_multimetric(scoring):
         return check_scoring(estimator, scoring=scoring), False
     return _check_multimetric_scoring(estimator, scoring), True
 
@@ -290,7 +295,7 @@ def pruning_curve(estimator, X, y, *, sparsities, groups=None, cv=None, scoring=
     (array([0.5, 0.8]), (2, 3))
     """
     levels = check_sparsities(sparsities)
-    if not (scoring is None or isinstance(scoring, str) or callable(scoring)):
+    if is_multimetric(scoring):
         raise ValueError(
             f"pruning_curve takes one metric (a string or a callable), got {scoring!r}; "
             "PrunerCV takes several."

@@ -15,6 +15,7 @@ from ._pruning_curve import (
     check_sparsities,
     clone_for_path,
     fit_pruning_path,
+    is_multimetric,
     pruning_scores,
     sparsity_parameter,
     split_pipeline,
@@ -220,8 +221,7 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
                 "n_features_to_select)."
             )
         levels = check_sparsities(DEFAULT_SPARSITIES if self.sparsities is None else self.sparsities)
-        multimetric = not (self.scoring is None or isinstance(self.scoring, str)
-                           or callable(self.scoring))
+        multimetric = is_multimetric(self.scoring)
         if multimetric and not (self.refit is False or isinstance(self.refit, str)):
             raise ValueError(
                 "For multi-metric scoring, refit must be the name of the metric that "
