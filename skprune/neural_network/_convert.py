@@ -158,7 +158,7 @@ class SklearnConversionMixin:
         for name in _SHARED_FITTED_ATTRIBUTES:
             if hasattr(self, name):
                 setattr(mlp, name, copy.deepcopy(getattr(self, name)))
-        mlp.coefs_ = [np.array(self._full_first_layer()[0])] + [np.array(W) for W in self.coefs_[1:]]
+        mlp.coefs_ = [np.array(self._full_first_layer())] + [np.array(W) for W in self.coefs_[1:]]
         mlp.intercepts_ = [np.array(b) for b in self.intercepts_]
         if getattr(self, "_optimizer", None) is not None and not hasattr(self, "active_inputs_"):
             mlp._optimizer = _optimizer_to_sklearn(self._optimizer, mlp.coefs_ + mlp.intercepts_)

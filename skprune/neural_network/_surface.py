@@ -278,14 +278,13 @@ class PruningSurfaceMixin:
         self.__dict__.pop("_optimizer", None)
 
     def _full_first_layer(self):
-        """``(coefs_[0], masks_[0])`` with a zero, pruned row for every dropped input."""
+        """``coefs_[0]`` with a zero row for every input compaction dropped."""
         active = getattr(self, "active_inputs_", None)
         if active is None:
-            return self.coefs_[0], self.masks_[0]
+            return self.coefs_[0]
         W = np.zeros((self.n_features_in_, self.coefs_[0].shape[1]), self.coefs_[0].dtype)
-        mask = np.zeros(W.shape, dtype=bool)
-        W[active], mask[active] = self.coefs_[0], self.masks_[0]
-        return W, mask
+        W[active] = self.coefs_[0]
+        return W
 
     def _compact_in_place(self):
         """Delete the hidden units that cannot affect the output.
