@@ -20,6 +20,16 @@ def _square(A):
     return A.multiply(A).tocsr() if sp.issparse(A) else A * A
 
 
+def _backward(directions, W):
+    """``directions @ W.T`` for stacked ``(n, n_outputs, k)`` directions, as one 2-D product.
+
+    NumPy runs the stacked product as ``n`` small ones; one ``(n * n_outputs, k)``
+    product gives the same numbers several times faster.
+    """
+    n, n_outputs, k = directions.shape
+    return (directions.reshape(n * n_outputs, k) @ W.T).reshape(n, n_outputs, -1)
+
+
 def _normalised_weights(n_samples, sample_weight, dtype):
     if sample_weight is None:
         return np.full(n_samples, 1.0 / n_samples, dtype=dtype)
@@ -27,7 +37,7 @@ def _normalised_weights(n_samples, sample_weight, dtype):
     return sample_weight / sample_weight.sum()
 
 
-def gauss_newton_diagonal(network, X, sample_weight=None, max_block_size=2**22):
+def gauss_newton_diagonal(network, X, sample_weight=None, max_block_size=2**22, coefs=True):
     """Exact diagonal of the Gauss-Newton matrix ``sum_i w_i J_i^T H_i J_i``.
 
     ``J_i`` is the Jacobian of the output pre-activations w.r.t. the parameters
@@ -49,17 +59,22 @@ def gauss_newton_diagonal(network, X, sample_weight=None, max_block_size=2**22):
     max_block_size : int, default=2**22
         Samples are processed in blocks so that the stacked directions hold at
         most about this many numbers.
+    coefs : bool, default=True
+        Whether to compute the weights' diagonal; without it (None is
+        returned in its place) only the biases' diagonal is computed, which is
+        also the mean curvature of the loss w.r.t. each layer's
+        pre-activations.
 
     Returns
     -------
-    coef_diagonals : list of ndarray shaped like the weights
+    coef_diagonals : list of ndarray shaped like the weights, or None
     intercept_diagonals : list of ndarray shaped like the biases
     """
     n_samples = X.shape[0]
     weights = _normalised_weights(n_samples, sample_weight, network.coefs[0].dtype)
     n_outputs = network.layer_units[-1]
     block = max(1, max_block_size // (n_outputs * max(network.layer_units)))
-    coef_diag = [np.zeros_like(W) for W in network.coefs]
+    coef_diag = [np.zeros_like(W) for W in network.coefs] if coefs else None
     intercept_diag = [np.zeros_like(b) for b in network.intercepts]
     for start in range(0, n_samples, block):
         rows = slice(start, min(start + block, n_samples))
@@ -70,12 +85,13 @@ def gauss_newton_diagonal(network, X, sample_weight=None, max_block_size=2**22):
         directions = factor.transpose(0, 2, 1)
         for layer in range(network.n_layers - 1, -1, -1):
             squared_sum = np.einsum("iok,iok->ik", directions, directions)
-            coef_diag[layer] += _dot_tn(
-                _square(activations[layer]), squared_sum, np.empty_like(coef_diag[layer])
-            )
+            if coefs:
+                coef_diag[layer] += _dot_tn(
+                    _square(activations[layer]), squared_sum, np.empty_like(coef_diag[layer])
+                )
             intercept_diag[layer] += squared_sum.sum(axis=0)
             if layer:
-                directions = directions @ network.coefs[layer].T
+                directions = _backward(directions, network.coefs[layer])
                 derivative = network.activation.derivative(activations[layer])
                 directions *= derivative[:, None, :]
     return coef_diag, intercept_diag
@@ -226,7 +242,7 @@ def gauss_newton_matrix(network, X, sample_weight=None, free=None, max_block_siz
             )
             bias_rows[layer] = directions.reshape(A.shape[0] * n_outputs, -1)
             if layer:
-                directions = directions @ network.coefs[layer].T.astype(np.float64)
+                directions = _backward(directions, network.coefs[layer].astype(np.float64))
                 derivative = network.activation.derivative(activations[layer])
                 directions *= derivative[:, None, :]
         del activations, factor, directions

@@ -1,6 +1,6 @@
 """InputPruner: remove whole input units of a network, as a feature selector."""
 
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.feature_selection import SelectorMixin
@@ -11,7 +11,7 @@ from .._core.curvature import gauss_newton_diagonal
 from .._meta import fill_doc
 from ..pruning._allocation import n_to_prune
 from ..pruning._base import BasePruner
-from ..pruning._docs import pruner_attributes_doc
+from ..pruning._docs import RETRAIN_PARAMETERS_DOC, pruner_attributes_doc
 from ..pruning._obs_solvers import RowRemoval
 
 
@@ -58,9 +58,7 @@ MLPRegressor, default=None
         Rounds of removal (the same number of features each), each followed by
         ``retrain_iter`` epochs; scores are recomputed in every round.
 
-    retrain_iter : int, default=0
-        Epochs (iterations for lbfgs) of masked retraining after each round.
-
+${retrain}
     prefit : bool, default=False
         Select with an already fitted ``estimator`` instead of fitting it.
 
@@ -109,6 +107,7 @@ MLPRegressor, default=None
     >>> selector.transform(X).shape
     (300, 3)
     """,
+        retrain=RETRAIN_PARAMETERS_DOC.rstrip("\n") + "\n",
         attributes=pruner_attributes_doc("Fraction of the input features removed."),
     )
 
@@ -121,7 +120,8 @@ MLPRegressor, default=None
         ],
         "criterion": [StrOptions({"compensation", "obd", "magnitude"})],
         "n_steps": [Interval(Integral, 1, None, closed="left")],
-        "retrain_iter": [Interval(Integral, 0, None, closed="left")],
+        "retrain_iter": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
+        "retrain_learning_rate": [Interval(Real, 0, None, closed="neither"), None],
         "prefit": ["boolean"],
         "memory": [None, str, HasMethods(["cache"])],
         "random_state": ["random_state"],
@@ -136,7 +136,8 @@ MLPRegressor, default=None
         n_features_to_select=None,
         criterion="compensation",
         n_steps=1,
-        retrain_iter=0,
+        retrain_iter="auto",
+        retrain_learning_rate=None,
         prefit=False,
         memory=None,
         random_state=None,
@@ -148,6 +149,7 @@ MLPRegressor, default=None
         self.criterion = criterion
         self.n_steps = n_steps
         self.retrain_iter = retrain_iter
+        self.retrain_learning_rate = retrain_learning_rate
         self.prefit = prefit
         self.memory = memory
         self.random_state = random_state

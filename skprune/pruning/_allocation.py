@@ -57,10 +57,11 @@ def allocate(scores, masks, sparsity, scope="global"):
         One score per weight (higher = more important), shaped like the masks.
     masks : list of bool ndarray
         Current masks.
-    sparsity : float
+    sparsity : float or array-like of float
         Fraction of weights to have pruned, over all layers (``scope="global"``)
-        or in each layer (``scope="layer"``); the count is rounded by
-        :func:`n_to_prune`.
+        or in each layer (``scope="layer"``; one value per layer, or one for
+        all); the count is rounded by :func:`n_to_prune`. A global allocation
+        never empties a layer: each keeps its highest-scoring weight.
     scope : {"global", "layer"}
 
     Returns
@@ -75,14 +76,18 @@ def allocate(scores, masks, sparsity, scope="global"):
     array([[ True, False],
            [False,  True]])
     """
-    if scope == "layer":
+    if scope == "layer" or np.ndim(sparsity):
+        per_layer = np.broadcast_to(np.asarray(sparsity, dtype=float), (len(masks),))
         return [
-            _prune_lowest(s.ravel(), m.ravel(), n_to_prune(m.size, sparsity)).reshape(m.shape)
-            for s, m in zip(scores, masks)
+            _prune_lowest(s.ravel(), m.ravel(), n_to_prune(m.size, level)).reshape(m.shape)
+            for s, m, level in zip(scores, masks, per_layer)
         ]
-    flat_scores = np.concatenate([s.ravel() for s in scores])
+    flat_scores = np.concatenate([_protect_best(s, m).ravel() for s, m in zip(scores, masks)])
     flat_masks = np.concatenate([m.ravel() for m in masks])
-    new = _prune_lowest(flat_scores, flat_masks, n_to_prune(flat_masks.size, sparsity))
+    n_pruned = n_to_prune(flat_masks.size, sparsity)
+    # the protected weights stay, whatever the target
+    n_pruned = min(n_pruned, flat_masks.size - int(np.count_nonzero(np.isposinf(flat_scores) & flat_masks)))
+    new = _prune_lowest(flat_scores, flat_masks, n_pruned)
     offsets = np.cumsum([0] + [m.size for m in masks])
     return [new[a:b].reshape(m.shape) for a, b, m in zip(offsets, offsets[1:], masks)]
 
@@ -90,6 +95,18 @@ def allocate(scores, masks, sparsity, scope="global"):
 def layer_targets(scores, masks, sparsity, scope="global"):
     """Pruned weights wanted in each layer after a round (already pruned included)."""
     return [int(np.count_nonzero(~m)) for m in allocate(scores, masks, sparsity, scope)]
+
+
+def _protect_best(scores, mask):
+    """``scores`` with the best kept entry raised to ``+inf``, so that a
+    global ranking never empties the layer."""
+    kept = np.flatnonzero(mask)
+    if kept.size == 0:
+        return scores
+    scores = np.array(scores, dtype=np.float64)
+    best = kept[np.argmax(scores.ravel()[kept])]
+    scores.ravel()[best] = np.inf
+    return scores
 
 
 def _prune_lowest(scores, mask, n_pruned):

@@ -142,7 +142,8 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         "sparsity": [Interval(Real, 0, 1, closed="left")],
         "n_steps": [Interval(Integral, 1, None, closed="left")],
         "schedule": [StrOptions(set(SCHEDULES))],
-        "retrain_iter": [Interval(Integral, 0, None, closed="left")],
+        "retrain_iter": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
+        "retrain_learning_rate": [Interval(Real, 0, None, closed="neither"), None],
         "prefit": ["boolean"],
         "memory": [None, str, HasMethods(["cache"])],
         "random_state": ["random_state"],
@@ -160,7 +161,8 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         sparsity=0.5,
         n_steps=1,
         schedule="cubic",
-        retrain_iter=0,
+        retrain_iter="auto",
+        retrain_learning_rate=None,
         prefit=False,
         memory=None,
         random_state=None,
@@ -172,6 +174,7 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         self.n_steps = n_steps
         self.schedule = schedule
         self.retrain_iter = retrain_iter
+        self.retrain_learning_rate = retrain_learning_rate
         self.prefit = prefit
         self.memory = memory
         self.random_state = random_state
@@ -363,7 +366,7 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
                 result = self._prune(model, data, float(target), rng) or Round()
                 stopped, scores = result.stop, result.scores
                 if self.retrain_iter:
-                    model._retrain(X, y, sample_weight, n_epochs=self.retrain_iter)
+                    model._retrain(X, y, sample_weight, self.retrain_iter, self.retrain_learning_rate)
                 self._record(history, step, model, data, start, len(levels))
             if callback is not None:
                 callback(step, model)

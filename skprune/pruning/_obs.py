@@ -6,7 +6,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._core.activations import ACTIVATIONS
-from .._core.curvature import augmented_normal_equations, gauss_newton_matrix
+from .._core.curvature import augmented_normal_equations, gauss_newton_diagonal, gauss_newton_matrix
 from .._core.network import FlatParameters, free_parameter_mask
 from .._meta import fill_doc
 from ._allocation import SCOPES, layer_targets, n_to_prune
@@ -151,7 +151,8 @@ class OBSPruner(BasePruner):
         sparsity=0.5,
         n_steps=1,
         schedule="cubic",
-        retrain_iter=0,
+        retrain_iter="auto",
+        retrain_learning_rate=None,
         prefit=False,
         memory=None,
         random_state=None,
@@ -170,6 +171,7 @@ class OBSPruner(BasePruner):
             n_steps=n_steps,
             schedule=schedule,
             retrain_iter=retrain_iter,
+            retrain_learning_rate=retrain_learning_rate,
             prefit=prefit,
             memory=memory,
             random_state=random_state,
@@ -185,13 +187,43 @@ class OBSPruner(BasePruner):
 
     # ------------------------------------------------------------------
     def _layer_targets(self, model, sparsity):
-        """Pruned weights wanted in each layer after this round.
+        """Pruned weights wanted in each layer after this round, from ``|w|``.
 
-        Layer-wise errors are not comparable between layers, so the global
-        scope takes each layer's share from a global ranking of ``|w|``.
+        Full OBS with the global scope ranks the weights itself; this serves
+        its per-layer scope and the memory estimate.
         """
         scores = [np.abs(W) for W in model.coefs_]
-        return layer_targets(scores, model.masks_, sparsity, self.scope)
+        return layer_targets(scores, model.masks_, sparsity, self._scope(sparsity))
+
+    def _costed_targets(self, model, data, sparsity, damping):
+        """Pruned weights wanted in each layer, allocated on a common cost.
+
+        A layer's OBS saliency ``w_q^2 / (2 [H^-1]_qq)`` is an increase of
+        its output unit's squared error, not comparable between layers (the
+        first layer of a 784-300-100 network has the smallest weights and, by
+        ``|w|``, would be emptied first). Multiplied by the mean curvature of
+        the loss w.r.t. that unit's pre-activation (the Gauss-Newton diagonal
+        of its bias), it becomes a predicted increase of the training loss,
+        ``1/2 g_j E[dz_j^2]`` -- the same unit in every layer -- and the
+        budget is allocated over all layers on it (as Frantar & Alistarh 2022
+        allocate a global budget on layer-wise errors).
+        """
+        if self._scope(sparsity) == "layer":
+            return self._layer_targets(model, sparsity)
+        network = model._network_view()
+        _, curvature = gauss_newton_diagonal(network, data.X, data.sample_weight, coefs=False)
+        activations = network.forward(data.X)
+        scores = []
+        for layer, W in enumerate(model.coefs_):
+            H = augmented_normal_equations(activations[layer], None, data.sample_weight)
+            H_inv, _ = damped_inverse(H, damping, overwrite=True)
+            del H
+            saliency = W.astype(np.float64) ** 2 / (2.0 * np.diag(H_inv)[:-1, None])
+            scores.append(saliency * curvature[layer][None, :])
+        return layer_targets(scores, model.masks_, sparsity, "global")
+
+    def _scope(self, sparsity):
+        return "layer" if np.ndim(sparsity) else self.scope
 
     def _full_memory_mb(self, model, n_rows):
         """``(MiB, n_free)``: the peak memory full OBS adds, and its Hessian's size."""
@@ -277,7 +309,7 @@ class OBSPruner(BasePruner):
 
         targets = self._layer_targets(model, sparsity)
         pruned = [int(np.count_nonzero(~m)) for m in masks]
-        if self.scope == "global":
+        if self._scope(sparsity) == "global":
             n_target = n_to_prune(params.n_coef, sparsity)
             n_remove, quota = max(0, n_target - sum(pruned)), None
         else:
@@ -295,9 +327,7 @@ class OBSPruner(BasePruner):
         model._commit(new_masks, params.coefs, params.intercepts)
 
     # ------------------------------------------------------------------
-    def _prune_layerwise(self, model, data, sparsity):
-        targets = self._layer_targets(model, sparsity)
-        damping = 0.01 if self.damping is None else self.damping
+    def _check_layerwise_memory(self, model, data, targets):
         need_mb, layer = self._layerwise_memory_mb(model, data, targets)
         if need_mb > self.max_hessian_mb:
             raise ValueError(
@@ -307,15 +337,25 @@ class OBSPruner(BasePruner):
                 f"max_hessian_mb={self.max_hessian_mb}. Set n_hessian_samples, or raise "
                 "max_hessian_mb."
             )
+
+    def _prune_layerwise(self, model, data, sparsity):
+        damping = 0.01 if self.damping is None else self.damping
+        # Gram matrices and rows alone (no exact solver) before any work, then
+        # the solvers the allocated targets choose.
+        self._check_layerwise_memory(model, data, [0] * len(model.coefs_))
+        targets = self._costed_targets(model, data, sparsity, damping)
+        self._check_layerwise_memory(model, data, targets)
         dense_input = pruned_input = data.X  # a sparse input stays sparse
         hidden = ACTIVATIONS[model.activation]
         last = len(model.coefs_) - 1
-        reference = data.reference if data.reference is not None else model
+        # The pre-activations to reproduce are those of the network as it is at
+        # the start of the round: after retraining, not before the first round
+        # (which would undo what retraining learnt: at 98% on Digits, 0.68
+        # against 0.78 held-out accuracy in 4 rounds; docs/benchmarks.rst).
         new_coefs, new_intercepts, new_masks = [], [], []
         for layer, (W, b) in enumerate(zip(model.coefs_, model.intercepts_)):
             W_bar = np.vstack([W, b[None, :]]).astype(np.float64)
-            # the pre-activations to reproduce: those of the network before pruning
-            dense_out = dense_input @ reference.coefs_[layer] + reference.intercepts_[layer]
+            dense_out = dense_input @ W + b
             H, cross = augmented_normal_equations(pruned_input, dense_out, data.sample_weight)
             H_inv, lam = damped_inverse(H, damping, overwrite=True)
             del H
