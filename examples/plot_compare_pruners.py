@@ -32,11 +32,11 @@ print(f"dense test accuracy: {dense.score(X_test, y_test):.3f}")
 # ---------------------------------------
 sparsities = np.array([0.5, 0.7, 0.8, 0.9, 0.95, 0.98])
 methods = {
-    "magnitude (one-shot)": lambda s: MagnitudePruner(dense, sparsity=s, prefit=True),
-    "OBD (one-shot)": lambda s: OBDPruner(dense, sparsity=s, prefit=True),
-    "OBS layer-wise (one-shot)": lambda s: OBSPruner(dense, sparsity=s, prefit=True),
+    "magnitude (one-shot)": lambda s: MagnitudePruner(dense, sparsity=s, prefit=True, retrain_iter=0),
+    "OBD (one-shot)": lambda s: OBDPruner(dense, sparsity=s, prefit=True, retrain_iter=0),
+    "OBS layer-wise (one-shot)": lambda s: OBSPruner(dense, sparsity=s, prefit=True, retrain_iter=0),
     "OBS layer-wise + retraining": lambda s: OBSPruner(
-        dense, sparsity=s, prefit=True, n_steps=2, retrain_iter=10
+        dense, sparsity=s, prefit=True, n_steps=4, retrain_iter=15
     ),
 }
 fig, ax = plt.subplots(figsize=(7, 4.5))

@@ -139,7 +139,7 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit"]), None],
-        "sparsity": [Interval(Real, 0, 1, closed="left")],
+        "sparsity": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "n_steps": [Interval(Integral, 1, None, closed="left")],
         "schedule": [StrOptions(set(SCHEDULES))],
         "retrain_iter": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
@@ -226,12 +226,34 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
 
     def _max_level(self, X):
         """The highest sparsity ``fit`` will ask for (before the dense fit)."""
-        return self.sparsity
+        return float(np.max(self.sparsity))
 
     def _schedule(self, model, data):
-        """The sparsity to reach after each round of ``fit``."""
-        initial = self._model_sparsity(model, data.reference)
+        """The sparsity to reach after each round of ``fit``: one number per
+        round, or one row of per-layer sparsities per round."""
+        if np.ndim(self.sparsity):
+            initial = [1.0 - np.count_nonzero(m) / m.size for m in model.masks_]
+        else:
+            initial = self._model_sparsity(model, data.reference)
         return sparsity_schedule(initial, self.sparsity, self.n_steps, self.schedule)
+
+    def _check_sparsity(self, model):
+        """A per-layer ``sparsity``: one value in [0, 1) per layer of ``model``."""
+        if not np.ndim(getattr(self, "sparsity", None)):  # (InputPruner counts features)
+            return
+        try:
+            levels = np.asarray(self.sparsity, dtype=float)
+        except (TypeError, ValueError):
+            levels = None
+        n_layers = len(model.coefs_) if hasattr(model, "coefs_") else np.size(model.hidden_layer_sizes) + 1
+        if (
+            levels is None or levels.ndim != 1 or levels.size != n_layers
+            or not np.all(np.isfinite(levels)) or np.any(levels < 0) or np.any(levels >= 1)
+        ):
+            raise ValueError(
+                f"sparsity as a list needs one value in [0, 1) per layer of weights "
+                f"({n_layers} for this network); got {self.sparsity!r}."
+            )
 
     def _finish(self, model, data):
         """Set the fitted attributes a criterion gathered over the rounds (in ``data.notes``)."""
@@ -345,6 +367,8 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
 
     def _run_uninterrupted(self, X, y, sample_weight, levels, callback):
         model = self._make_estimator()
+        if levels is None:
+            self._check_sparsity(model)
         self._check_model(model, self._max_level(X) if levels is None else float(np.max(levels)))
         if self.prefit:
             model._commit()  # masks edited by hand since the last fit take effect
@@ -363,9 +387,13 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         stopped, scores = False, None
         for step, target in enumerate(levels, start=1):
             if not stopped:
-                result = self._prune(model, data, float(target), rng) or Round()
+                target = target if np.ndim(target) else float(target)
+                before = self._model_sparsity(model, data.reference)
+                result = self._prune(model, data, target, rng) or Round()
                 stopped, scores = result.stop, result.scores
-                if self.retrain_iter:
+                # retraining repairs what a round removed; a round that removed
+                # nothing (sparsity=0, say) leaves the network as it was
+                if self.retrain_iter and self._model_sparsity(model, data.reference) > before:
                     model._retrain(X, y, sample_weight, self.retrain_iter, self.retrain_learning_rate)
                 self._record(history, step, model, data, start, len(levels))
             if callback is not None:

@@ -21,7 +21,12 @@ RETRAIN_PARAMETERS_DOC = """\
 """
 
 
-def pruner_parameters_doc(sparsity=_SPARSITY_DOC):
+_PER_LAYER_DOC = """Fraction of connection weights removed at the end: over all
+        layers, or, as a list, in each layer (first layer first), as papers
+        on LeNet-300-100 give them."""
+
+
+def pruner_parameters_doc(sparsity=_PER_LAYER_DOC, sparsity_type="float in [0, 1) or list of float"):
     """The numpydoc entries of the parameters every pruner shares."""
     return f"""
     estimator : PrunableMLPClassifier, PrunableMLPRegressor, MLPClassifier or \
@@ -29,7 +34,7 @@ MLPRegressor, default=None
         The network to train and prune; None means ``PrunableMLPClassifier()``.
         A scikit-learn MLP is converted.
 
-    sparsity : float in [0, 1), default=0.5
+    sparsity : {sparsity_type}, default=0.5
         {sparsity}
 
     n_steps : int, default=1

@@ -2,6 +2,8 @@
 
 from numbers import Integral
 
+import numpy as np
+
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._core.curvature import fisher_diagonal, gauss_newton_diagonal, lecun_diagonal
@@ -38,6 +40,13 @@ class OBDPruner(BasePruner):
         Estimate the diagonal on at most this many training samples, drawn
         at random in each round; None uses them all.
 
+    first_order : bool, default=False
+        Add the first-order term of the expansion, ``s_k = -g_k w_k + h_kk
+        w_k^2 / 2`` with ``g`` the gradient of the training loss. OBD assumes
+        a minimum, where ``g = 0``; after a short retraining the network is
+        not at one, and a weight whose removal lowers the loss has a negative
+        saliency and goes first.
+
     Attributes
     ----------${attributes}
     saliencies_ : list of ndarray
@@ -71,6 +80,7 @@ class OBDPruner(BasePruner):
         "hessian": [StrOptions({"gauss-newton", "lecun", "fisher"})],
         "scope": [StrOptions(set(SCOPES))],
         "n_hessian_samples": [Interval(Integral, 1, None, closed="left"), None],
+        "first_order": ["boolean"],
     }
 
     def __init__(
@@ -90,6 +100,7 @@ class OBDPruner(BasePruner):
         hessian="gauss-newton",
         scope="global",
         n_hessian_samples=None,
+        first_order=False,
     ):
         super().__init__(
             estimator,
@@ -107,6 +118,7 @@ class OBDPruner(BasePruner):
         self.hessian = hessian
         self.scope = scope
         self.n_hessian_samples = n_hessian_samples
+        self.first_order = first_order
 
     _scores_attribute = "saliencies_"
 
@@ -118,4 +130,12 @@ class OBDPruner(BasePruner):
         else:
             diagonal = gauss_newton_diagonal if self.hessian == "gauss-newton" else lecun_diagonal
             diagonals = diagonal(network, data.X, data.sample_weight)[0]
-        return [0.5 * h * W * W for h, W in zip(diagonals, model.coefs_)]
+        saliencies = [0.5 * h * W * W for h, W in zip(diagonals, model.coefs_)]
+        if self.first_order:
+            gradients = [np.empty_like(W) for W in network.coefs]
+            network.loss_gradient(
+                data.X, data.Y, data.sample_weight, 0.0, gradients,
+                [np.empty_like(b) for b in network.intercepts],
+            )
+            saliencies = [s - g * W for s, g, W in zip(saliencies, gradients, model.coefs_)]
+        return saliencies

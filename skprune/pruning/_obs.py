@@ -39,6 +39,9 @@ def _gauss_newton_block(n_free):
 # many multiply-adds (n_removals x n_params^2), and the exact layer-wise solver
 # while its downdates cost at most this many (n_removals x (fan_in + 1)^2).
 _FULL_OBS_BUDGET = 2e9
+# Numbers in one block of back-propagated directions when the global budget is
+# allocated (2 MiB in float64).
+_CURVATURE_BLOCK = 2**18
 _EXACT_LAYER_BUDGET = 1e9
 
 
@@ -196,7 +199,8 @@ class OBSPruner(BasePruner):
         return layer_targets(scores, model.masks_, sparsity, self._scope(sparsity))
 
     def _costed_targets(self, model, data, sparsity, damping):
-        """Pruned weights wanted in each layer, allocated on a common cost.
+        """Pruned weights wanted in each layer, allocated on a common cost, and
+        that cost's weight of each layer's output units (None per layer).
 
         A layer's OBS saliency ``w_q^2 / (2 [H^-1]_qq)`` is an increase of
         its output unit's squared error, not comparable between layers (the
@@ -206,12 +210,16 @@ class OBSPruner(BasePruner):
         of its bias), it becomes a predicted increase of the training loss,
         ``1/2 g_j E[dz_j^2]`` -- the same unit in every layer -- and the
         budget is allocated over all layers on it (as Frantar & Alistarh 2022
-        allocate a global budget on layer-wise errors).
+        allocate a global budget on layer-wise errors). Within a layer, the
+        solvers then share the layer's budget between output units on the
+        same cost. With the "layer" scope, every layer is pruned to the
+        sparsity and its units share it by reconstruction error.
         """
         if self._scope(sparsity) == "layer":
-            return self._layer_targets(model, sparsity)
+            return self._layer_targets(model, sparsity), [None] * len(model.coefs_)
         network = model._network_view()
-        _, curvature = gauss_newton_diagonal(network, data.X, data.sample_weight, coefs=False)
+        _, curvature = gauss_newton_diagonal(
+            network, data.X, data.sample_weight, max_block_size=_CURVATURE_BLOCK, coefs=False)
         activations = network.forward(data.X)
         scores = []
         for layer, W in enumerate(model.coefs_):
@@ -220,7 +228,8 @@ class OBSPruner(BasePruner):
             del H
             saliency = W.astype(np.float64) ** 2 / (2.0 * np.diag(H_inv)[:-1, None])
             scores.append(saliency * curvature[layer][None, :])
-        return layer_targets(scores, model.masks_, sparsity, "global")
+        curvature = [np.asarray(g, dtype=np.float64) for g in curvature]
+        return layer_targets(scores, model.masks_, sparsity, "global"), curvature
 
     def _scope(self, sparsity):
         return "layer" if np.ndim(sparsity) else self.scope
@@ -239,6 +248,10 @@ class OBSPruner(BasePruner):
         n, itemsize = data.X.shape[0], model.coefs_[0].dtype.itemsize
         weighted = data.sample_weight is not None
         sparse = hasattr(data.X, "tocsr")
+        # the global allocation's pass: a Gram matrix per layer and blocks of
+        # back-propagated curvature directions (and their copies)
+        widest = max(W.shape[1] for W in model.coefs_)
+        curvature = 3 * 8 * min(_CURVATURE_BLOCK, n * model.n_outputs_ * widest) if self.scope == "global" else 0
         peaks = []
         for layer, W in enumerate(model.coefs_):
             d, fan_out = W.shape[0] + 1, W.shape[1]
@@ -256,7 +269,7 @@ class OBSPruner(BasePruner):
             rows = inputs + 2 * itemsize * n * fan_out
             # W_bar, the refit, the cross products and the solvers' row blocks
             columns = 6 * 8 * d * fan_out
-            peaks.append(8 * d**2 + product + solver + columns + rows)
+            peaks.append(max(8 * d**2 + product + solver + columns + rows, 2 * 8 * d**2 + curvature))
         peaks = [peak + _round_overhead(model, n) for peak in peaks]
         layer = int(np.argmax(peaks))
         return peaks[layer] / _MiB, layer
@@ -343,7 +356,7 @@ class OBSPruner(BasePruner):
         # Gram matrices and rows alone (no exact solver) before any work, then
         # the solvers the allocated targets choose.
         self._check_layerwise_memory(model, data, [0] * len(model.coefs_))
-        targets = self._costed_targets(model, data, sparsity, damping)
+        targets, unit_costs = self._costed_targets(model, data, sparsity, damping)
         self._check_layerwise_memory(model, data, targets)
         dense_input = pruned_input = data.X  # a sparse input stays sparse
         hidden = ACTIVATIONS[model.activation]
@@ -367,9 +380,11 @@ class OBSPruner(BasePruner):
             prunable = np.r_[np.ones(fan_in, bool), False]
             masks_bar = np.vstack([model.masks_[layer], np.ones((1, fan_out), bool)])
             if self._use_exact_solver(targets[layer], fan_in):
-                kept = obs_layer_exact(H_inv, W_star, prunable, masks_bar, targets[layer])
+                kept = obs_layer_exact(H_inv, W_star, prunable, masks_bar, targets[layer],
+                                       column_weights=unit_costs[layer])
             else:
-                kept = obs_layer_blockwise(H_inv, W_star, prunable, masks_bar, targets[layer])
+                kept = obs_layer_blockwise(H_inv, W_star, prunable, masks_bar, targets[layer],
+                                           column_weights=unit_costs[layer])
             W_star[~kept] = 0.0
             new_coefs.append(W_star[:-1].astype(W.dtype))
             new_intercepts.append(W_star[-1].astype(b.dtype))

@@ -251,7 +251,7 @@ def _greedy_columns(H_inv, W, candidates, forced, counts):
     return wb, kept, costs
 
 
-def obs_layer_exact(H_inv, W, prunable, masks, n_total, max_block=EXACT_BLOCK):
+def obs_layer_exact(H_inv, W, prunable, masks, n_total, max_block=EXACT_BLOCK, column_weights=None):
     """Exact greedy OBS on every column of a layer (Frantar & Alistarh 2022, OBC).
 
     Each output column ``j`` of ``W`` is an independent OBS problem on the
@@ -274,6 +274,11 @@ def obs_layer_exact(H_inv, W, prunable, masks, n_total, max_block=EXACT_BLOCK):
         False for weights already pruned: removed first.
     n_total : int
         Pruned weights wanted in the layer, already pruned included.
+    max_block : int
+        Numbers in the downdated inverses of one batch of columns.
+    column_weights : ndarray of shape (n_columns,), default=None
+        What an error in each column costs (the loss's curvature w.r.t. the
+        column's output); None weighs all columns alike.
 
     Returns
     -------
@@ -300,6 +305,9 @@ def obs_layer_exact(H_inv, W, prunable, masks, n_total, max_block=EXACT_BLOCK):
         packed = np.take_along_axis(costs, order, axis=1)[:, : step_costs.shape[1]]
         step_costs[cols, : packed.shape[1]] = np.where(np.isnan(packed), np.inf, packed)
     step_costs = np.maximum.accumulate(step_costs, axis=1)
+    if column_weights is not None:  # (the padding stays +inf, even for a weight of 0)
+        weights = np.broadcast_to(np.asarray(column_weights, dtype=np.float64)[:, None], step_costs.shape)
+        np.multiply(step_costs, weights, out=step_costs, where=np.isfinite(step_costs))
     cheapest = np.argsort(step_costs, axis=None, kind="stable")[:n_new]
     counts = n_forced + np.bincount(
         np.unravel_index(cheapest, step_costs.shape)[0], minlength=n_columns
@@ -316,7 +324,7 @@ def obs_layer_exact(H_inv, W, prunable, masks, n_total, max_block=EXACT_BLOCK):
     return new_masks
 
 
-def obs_layer_blockwise(H_inv, W, prunable, masks, n_total, block_size=128):
+def obs_layer_blockwise(H_inv, W, prunable, masks, n_total, block_size=128, column_weights=None):
     """Blockwise OBS with a fixed input order (Frantar & Alistarh 2023, SparseGPT).
 
     Inputs (rows of ``W``) are visited in order; the error of pruning row
@@ -340,6 +348,10 @@ def obs_layer_blockwise(H_inv, W, prunable, masks, n_total, block_size=128):
         False for weights already pruned (kept at zero).
     n_total : int
         Pruned weights wanted in the layer, already pruned included.
+    block_size : int
+        Rows whose mask is chosen together.
+    column_weights : ndarray of shape (n_columns,), default=None
+        As for :func:`obs_layer_exact`.
 
     Returns
     -------
@@ -368,6 +380,8 @@ def obs_layer_blockwise(H_inv, W, prunable, masks, n_total, block_size=128):
         n_block = target - chosen
         chosen = target
         score = W1 * W1 / (np.diag(U1)[:, None] ** 2)
+        if column_weights is not None:
+            score *= column_weights[None, :]  # before the already-pruned entries become +inf
         score[~free[i1:i2]] = np.inf
         prune = ~masks[i1:i2] & prunable[i1:i2, None]
         if n_block > 0:

@@ -10,10 +10,10 @@ def sparsity_schedule(initial, final, n_steps, schedule="cubic"):
 
     Parameters
     ----------
-    initial : float
-        Sparsity before the first round.
-    final : float
-        Sparsity after the last round.
+    initial : float or ndarray of shape (n_layers,)
+        Sparsity before the first round (of each layer).
+    final : float or ndarray of shape (n_layers,)
+        Sparsity after the last round (of each layer).
     n_steps : int
     schedule : {"cubic", "linear", "geometric"}
         "cubic" prunes fast early and slowly at the end (Zhu & Gupta 2017,
@@ -23,7 +23,7 @@ def sparsity_schedule(initial, final, n_steps, schedule="cubic"):
 
     Returns
     -------
-    targets : ndarray of shape (n_steps,)
+    targets : ndarray of shape (n_steps,) or (n_steps, n_layers)
         Non-decreasing; the last entry is ``max(initial, final)``.
 
     Examples
@@ -34,19 +34,19 @@ def sparsity_schedule(initial, final, n_steps, schedule="cubic"):
     >>> sparsity_schedule(0.0, 0.75, 2, "geometric")
     array([0.5 , 0.75])
     """
-    final = max(initial, final)
-    t = np.arange(1, n_steps + 1) / n_steps
+    initial, final = np.broadcast_arrays(np.asarray(initial, float), np.asarray(final, float))
+    final = np.maximum(initial, final)
+    t = (np.arange(1, n_steps + 1) / n_steps).reshape((n_steps,) + (1,) * final.ndim)
     if schedule == "cubic":
         targets = final + (initial - final) * (1 - t) ** 3
     elif schedule == "linear":
         targets = initial + (final - initial) * t
     elif schedule == "geometric":
         start, end = 1.0 - initial, 1.0 - final
-        if start <= 0:  # nothing left to prune
-            targets = np.full(n_steps, final)
-        else:
-            targets = 1.0 - start * (end / start) ** t
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shrunk = 1.0 - start * (end / start) ** t
+        targets = np.where(start <= 0, final, shrunk)  # start <= 0: nothing left to prune
     else:
         raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}.")
     targets[-1] = final
-    return np.maximum.accumulate(targets)
+    return np.maximum.accumulate(targets, axis=0)

@@ -75,13 +75,15 @@ class UnitRemovalPruner(BasePruner):
     """,
         parameters=pruner_parameters_doc(
             "Fraction of the hidden units of each selected layer removed at the\n"
-            "        end (rounded to the nearest unit, per layer)."
+            "        end (rounded to the nearest unit, per layer).",
+            sparsity_type="float in [0, 1)",
         ),
         attributes=pruner_attributes_doc("Fraction of the selected layers' hidden units removed."),
     )
 
     _parameter_constraints: dict = {
         **BasePruner._parameter_constraints,
+        "sparsity": [Interval(Real, 0, 1, closed="left")],  # a fraction of units, not per layer
         "criterion": [StrOptions({"contribution", "error"})],
         "layers": [StrOptions({"all"}), "array-like"],
         "compensate": ["boolean"],
