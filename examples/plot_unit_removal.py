@@ -51,7 +51,8 @@ for ax, (name, (net, X_train, X_test, y_train, y_test)) in zip(axes, problems.it
     removed = np.arange(0, n_units - 1)
     for compensate, style in ((True, "-o"), (False, "--s")):
         scores = [
-            UnitRemovalPruner(net, sparsity=k / n_units, compensate=compensate, prefit=True)
+            UnitRemovalPruner(net, sparsity=k / n_units, compensate=compensate, prefit=True,
+                              retrain_iter=0)
             .fit(X_train, y_train)
             .score(X_test, y_test)
             for k in removed

@@ -58,7 +58,7 @@ def main():
         ("MagnitudePruner, 90%", MagnitudePruner(dense, **rounds)),
         ("OBDPruner (Gauss-Newton), 90%", OBDPruner(dense, **rounds)),
         ("OBSPruner (layer-wise), 90%", OBSPruner(dense, **rounds)),
-        ("OBSPruner, one-shot 90%", OBSPruner(dense, sparsity=0.9, prefit=True)),
+        ("OBSPruner, one-shot 90%", OBSPruner(dense, sparsity=0.9, prefit=True, retrain_iter=0)),
         ("UnitRemovalPruner, 75% of units", UnitRemovalPruner(
             dense, sparsity=0.75, criterion="error", prefit=True)),
     ]:
