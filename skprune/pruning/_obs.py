@@ -126,8 +126,9 @@ class OBSPruner(BasePruner):
     >>> X = StandardScaler().fit_transform(X)
     >>> net = PrunableMLPClassifier((8,), solver="lbfgs", max_iter=1000,
     ...                             random_state=0).fit(X, y)
-    >>> obs = OBSPruner(net, sparsity=0.5, method="full", prefit=True).fit(X, y)
-    >>> magnitude = MagnitudePruner(net, sparsity=0.5, prefit=True).fit(X, y)
+    >>> one_shot = dict(sparsity=0.5, prefit=True, retrain_iter=0)
+    >>> obs = OBSPruner(net, method="full", **one_shot).fit(X, y)
+    >>> magnitude = MagnitudePruner(net, **one_shot).fit(X, y)
     >>> obs.estimator_.n_nonzero_params_, net.n_params_   # 28 of 56 weights left
     (39, 67)
     >>> obs.score(X, y) > magnitude.score(X, y)           # one-shot, no retraining
