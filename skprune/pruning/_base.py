@@ -111,13 +111,15 @@ def _check_pruning_weights(sample_weight):
         raise ValueError("sample_weight sums to zero: there is no data to prune with.")
 
 
+def _fractions(levels):
+    """Whether ``levels`` is a 1-D array of finite values in [0, 1)."""
+    return levels.ndim == 1 and bool(np.all(np.isfinite(levels) & (levels >= 0) & (levels < 1)))
+
+
 def check_levels(levels):
     """``levels`` as a non-decreasing float array of values in [0, 1)."""
     levels = np.asarray(levels, dtype=float)
-    if (
-        levels.ndim != 1 or levels.size == 0 or not np.isfinite(levels).all()
-        or np.any(levels < 0) or np.any(levels >= 1) or np.any(np.diff(levels) < 0)
-    ):
+    if not _fractions(levels) or levels.size == 0 or np.any(np.diff(levels) < 0):
         raise ValueError(
             "levels must be a non-empty, non-decreasing list of sparsities in [0, 1); "
             f"got {levels.tolist()!r}."
@@ -246,10 +248,7 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         except (TypeError, ValueError):
             levels = None
         n_layers = len(model.coefs_) if hasattr(model, "coefs_") else np.size(model.hidden_layer_sizes) + 1
-        if (
-            levels is None or levels.ndim != 1 or levels.size != n_layers
-            or not np.all(np.isfinite(levels)) or np.any(levels < 0) or np.any(levels >= 1)
-        ):
+        if levels is None or not _fractions(levels) or levels.size != n_layers:
             raise ValueError(
                 f"sparsity as a list needs one value in [0, 1) per layer of weights "
                 f"({n_layers} for this network); got {self.sparsity!r}."
