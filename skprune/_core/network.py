@@ -229,6 +229,13 @@ class Network:
             self.activation.backward(activations[layer], prev)
             delta = prev
 
+    def weight_gradients(self, X, Y, sample_weight=None):
+        """Gradient of the unpenalised loss w.r.t. every weight matrix (new arrays)."""
+        coef_grads = [np.empty_like(W) for W in self.coefs]
+        intercept_grads = [np.empty_like(b) for b in self.intercepts]
+        self.loss_gradient(X, Y, sample_weight, 0.0, coef_grads, intercept_grads)
+        return coef_grads
+
     def loss_gradient(
         self,
         X,

@@ -2,8 +2,6 @@
 
 from numbers import Integral
 
-import numpy as np
-
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._core.curvature import fisher_diagonal, gauss_newton_diagonal, lecun_diagonal
@@ -132,10 +130,6 @@ class OBDPruner(BasePruner):
             diagonals = diagonal(network, data.X, data.sample_weight)[0]
         saliencies = [0.5 * h * W * W for h, W in zip(diagonals, model.coefs_)]
         if self.first_order:
-            gradients = [np.empty_like(W) for W in network.coefs]
-            network.loss_gradient(
-                data.X, data.Y, data.sample_weight, 0.0, gradients,
-                [np.empty_like(b) for b in network.intercepts],
-            )
+            gradients = network.weight_gradients(data.X, data.Y, data.sample_weight)
             saliencies = [s - g * W for s, g, W in zip(saliencies, gradients, model.coefs_)]
         return saliencies

@@ -83,12 +83,15 @@ class OBSPruner(BasePruner):
     scope : {"global", "layer"}, default="global"
         How the sparsity is spread across layers. With "full" and "global",
         OBS itself ranks all weights together. With "layerwise", "global"
-        takes each layer's share from a global ranking of ``|w|`` (layer-wise
-        errors are not comparable between layers) and L-OBS chooses which
-        weights and compensates. "layer" prunes every layer to ``sparsity``.
-        Within a layer, the exact layer-wise solver shares the layer's budget
-        between output units by the predicted cost of their greedy removals
-        (as OBC does); the blockwise solver by saliency, block by block.
+        allocates the budget across layers, and between the output units of
+        a layer, on the predicted increase of the training loss: each layer's
+        OBS saliency weighted by the loss curvature of its unit (layer-wise
+        errors alone are not comparable between layers); L-OBS then chooses
+        which weights and compensates. "layer" prunes every layer to
+        ``sparsity``, its output units sharing the budget by the predicted
+        cost of their greedy removals (exact solver, as OBC does) or by
+        saliency, block by block (blockwise solver). A list of sparsities,
+        one per layer, is taken as given.
 
     layerwise_solver : {"auto", "exact", "blockwise"}, default="auto"
         "exact": greedy OBS per output unit with its own downdated inverse

@@ -160,8 +160,4 @@ def loss_gradient(estimator, X, y, sample_weight=None):
         )
     check_is_fitted(estimator)
     X, Y, _, sample_weight = estimator._training_arrays(X, y, sample_weight)
-    network = estimator._network_view()
-    coef_grads = [np.empty_like(W) for W in network.coefs]
-    intercept_grads = [np.empty_like(b) for b in network.intercepts]
-    network.loss_gradient(X, Y, sample_weight, 0.0, coef_grads, intercept_grads)
-    return coef_grads
+    return estimator._network_view().weight_gradients(X, Y, sample_weight)
