@@ -35,8 +35,8 @@ methods = {
     "magnitude (one-shot)": lambda s: MagnitudePruner(dense, sparsity=s, prefit=True, retrain_iter=0),
     "OBD (one-shot)": lambda s: OBDPruner(dense, sparsity=s, prefit=True, retrain_iter=0),
     "OBS layer-wise (one-shot)": lambda s: OBSPruner(dense, sparsity=s, prefit=True, retrain_iter=0),
-    "OBS layer-wise + retraining": lambda s: OBSPruner(
-        dense, sparsity=s, prefit=True, n_steps=4, retrain_iter=15
+    "OBS layer-wise, 4 rounds x 15 epochs": lambda s: OBSPruner(
+        dense, sparsity=s, prefit=True, n_steps=4, retrain_iter=15, retrain_learning_rate=0.01
     ),
 }
 fig, ax = plt.subplots(figsize=(7, 4.5))
@@ -52,3 +52,20 @@ ax.set_xlabel("compression ratio (weights before / after)")
 ax.set_ylabel("test accuracy")
 ax.legend()
 plt.show()
+
+# %%
+# With retraining, OBS keeps its one-shot accuracy and adds to it at the
+# highest compressions. The rounds retrain at ``retrain_learning_rate=0.01``,
+# ten times the network's own rate: 15 epochs of Adam at 0.001 are about 100
+# small steps, too few to repair what the last round removed.
+#
+# Per-layer sparsities
+# --------------------
+# A list gives each layer its own sparsity (first layer first). Here the
+# first layer, with 6,400 of the 7,400 weights, loses 95% and the output
+# layer half.
+pruner = MagnitudePruner(dense, sparsity=[0.95, 0.5], prefit=True, n_steps=4,
+                         retrain_iter=15, retrain_learning_rate=0.01).fit(X_train, y_train)
+kept = [int(m.sum()) for m in pruner.estimator_.masks_]
+print(f"weights kept per layer: {kept}; overall sparsity {pruner.sparsity_:.3f}; "
+      f"test accuracy {pruner.score(X_test, y_test):.3f}")
