@@ -11,6 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import get_blas_funcs
 
+from .blocks import row_blocks
 from .linalg import symmetrize
 
 from .network import _dot_tn
@@ -104,58 +105,106 @@ def fisher_diagonal(network, X, Y, sample_weight=None):
     of layer ``l`` it is ``A_ij delta_ik``, so the diagonal is
     ``(A^2)^T (w * delta^2)`` -- one matrix product per layer.
     """
-    activations = network.forward(X)
-    output = activations[-1]
-    weights = _normalised_weights(X.shape[0], sample_weight, output.dtype)
-    delta_out = network.loss.delta(Y, output, out=np.empty_like(output))
-
-    coef_diag, intercept_diag = [], []
-    for layer, delta in network.backpropagate(activations, delta_out):
-        weighted_sq = delta * delta * weights[:, None]
-        coef_diag.append(
-            _dot_tn(
-                _square(activations[layer]),
-                weighted_sq,
-                np.empty_like(network.coefs[layer]),
+    weights = _normalised_weights(X.shape[0], sample_weight, network._dtype(X))
+    coef_diag = [np.zeros_like(W) for W in network.coefs]
+    intercept_diag = [np.zeros_like(b) for b in network.intercepts]
+    delta_bytes = network._dtype(X).itemsize * 2 * max(network.layer_units)
+    for rows, activations in network.forward_blocks(X, extra_bytes_per_row=delta_bytes):
+        output = activations[-1]
+        delta_out = network.loss.delta(Y[rows], output, out=np.empty_like(output))
+        for layer, delta in network.backpropagate(activations, delta_out):
+            weighted_sq = delta * delta * weights[rows, None]
+            coef_diag[layer] += _dot_tn(
+                _square(activations[layer]), weighted_sq, np.empty_like(network.coefs[layer])
             )
-        )
-        intercept_diag.append(weighted_sq.sum(axis=0))
-    return coef_diag[::-1], intercept_diag[::-1]
+            intercept_diag[layer] += weighted_sq.sum(axis=0)
+    return coef_diag, intercept_diag
+
+
+class NormalEquations:
+    """Normal equations of the least-squares fit of ``Z`` on ``[A, 1]``, over blocks of rows.
+
+    :meth:`add` accumulates the sums of ``[A, 1]^T diag(w) [A, 1]`` and
+    ``[A, 1]^T diag(w) Z`` block by block (each block's products in ``A``'s
+    own dtype, at BLAS speed for float32 networks, added in float64), so no
+    pass ever holds more than one block of rows; :meth:`result` divides by
+    ``sum(w)``. A sparse ``A`` stays sparse: its Gram matrix is a sparse
+    product, never a dense copy of the data.
+    """
+
+    def __init__(self, fan_in, n_targets=None):
+        self.gram = np.zeros((fan_in + 1, fan_in + 1))
+        self.cross = None if n_targets is None else np.zeros((fan_in + 1, n_targets))
+        self.total = 0.0
+
+    def add(self, A, Z=None, sample_weight=None):
+        """Add the rows ``A`` (and their targets ``Z``), weighted by ``sample_weight``."""
+        sparse = sp.issparse(A)
+        A = A.tocsr() if sparse else np.asarray(A)
+        fan_in = A.shape[1]
+        if sample_weight is None:
+            w, Aw, total = None, A, float(A.shape[0])
+        else:
+            w = np.asarray(sample_weight, dtype=A.dtype)
+            Aw = A.multiply(w[:, None]).tocsr() if sparse else A * w[:, None]
+            total = float(w.sum())
+        product = Aw.T @ A
+        self.gram[:fan_in, :fan_in] += product.toarray() if sparse else product
+        del product
+        column_sums = np.asarray(Aw.sum(axis=0), dtype=np.float64).ravel()
+        self.gram[:fan_in, fan_in] += column_sums
+        self.gram[fan_in, :fan_in] += column_sums
+        self.gram[fan_in, fan_in] += total
+        self.total += total
+        if Z is not None:
+            Z = np.asarray(Z, dtype=A.dtype)
+            self.cross[:fan_in] += Aw.T @ Z
+            self.cross[fan_in] += Z.sum(axis=0) if w is None else w @ Z
+        return self
+
+    def result(self):
+        """``gram`` (and ``cross`` when targets were given), divided by ``sum(w)``."""
+        total = self.total if self.total > 0 else 1.0
+        gram = self.gram / total
+        return gram if self.cross is None else (gram, self.cross / total)
 
 
 def augmented_normal_equations(A, Z=None, sample_weight=None):
     """Normal equations of the least-squares fit of ``Z`` on ``[A, 1]``.
 
     Returns ``[A, 1]^T D [A, 1]`` and (when ``Z`` is given) ``[A, 1]^T D Z``,
-    ``D = diag(w) / sum(w)``, in float64 with the bias row and column last.
-    The products run in ``A``'s own dtype (BLAS speed for float32 networks);
-    only the small results are promoted. A sparse ``A`` stays sparse: its Gram
-    matrix is a sparse product, never a dense copy of the data.
+    ``D = diag(w) / sum(w)``, in float64 with the bias row and column last;
+    the data are read in blocks of rows (:class:`NormalEquations`).
     """
-    sparse = sp.issparse(A)
-    A = A.tocsr() if sparse else np.asarray(A)
-    n, fan_in = A.shape
-    if sample_weight is None:
-        w = None
-        Aw, total = A, float(n)
-    else:
-        w = np.asarray(sample_weight, dtype=A.dtype)
-        Aw, total = (A.multiply(w[:, None]).tocsr() if sparse else A * w[:, None]), float(w.sum())
-    gram = np.empty((fan_in + 1, fan_in + 1))
-    product = Aw.T @ A
-    gram[:fan_in, :fan_in] = product.toarray() if sparse else product
-    del product
-    gram[:fan_in, fan_in] = gram[fan_in, :fan_in] = np.asarray(Aw.sum(axis=0)).ravel()
-    gram[fan_in, fan_in] = total
-    gram /= total
-    if Z is None:
-        return gram
-    cross = np.empty((fan_in + 1, Z.shape[1]))
-    Z = np.asarray(Z, dtype=A.dtype)
-    cross[:fan_in] = Aw.T @ Z
-    cross[fan_in] = Z.sum(axis=0) if w is None else w @ Z
-    cross /= total
-    return gram, cross
+    n_targets = None if Z is None else Z.shape[1]
+    equations = NormalEquations(A.shape[1], n_targets)
+    row_bytes = A.dtype.itemsize * (A.shape[1] * (sample_weight is not None) + (n_targets or 0))
+    for rows in row_blocks(A.shape[0], row_bytes + 8):
+        equations.add(
+            A[rows],
+            None if Z is None else Z[rows],
+            None if sample_weight is None else sample_weight[rows],
+        )
+    return equations.result()
+
+
+def input_grams(network, X, sample_weight=None, layers=None):
+    """Augmented Gram matrices ``[A_l, 1]^T D [A_l, 1]`` of the inputs of ``layers``.
+
+    ``A_l`` is the input of layer ``l`` (``X`` for the first), ``D`` as in
+    :func:`augmented_normal_equations`: the layer-wise OBS Hessian (Dong, Chen
+    & Pan 2017) and the Gram matrix of least-squares unit removal. All of
+    them come from one forward pass over blocks of rows.
+    """
+    layers = list(range(network.n_layers)) if layers is None else list(layers)
+    equations = {layer: NormalEquations(network.layer_units[layer]) for layer in layers}
+    weighted_bytes = network._dtype(X).itemsize * max(network.layer_units) * (sample_weight is not None)
+    blocks = network.forward_blocks(X, n_layers=max(layers), extra_bytes_per_row=weighted_bytes)
+    for rows, activations in blocks:
+        weights = None if sample_weight is None else sample_weight[rows]
+        for layer in layers:
+            equations[layer].add(activations[layer], None, weights)
+    return [equations[layer].result() for layer in layers]
 
 
 def lecun_diagonal(network, X, sample_weight=None):
@@ -174,19 +223,20 @@ def lecun_diagonal(network, X, sample_weight=None):
     the cross terms between units of a layer are ignored, so the cost is one
     backward pass instead of one per output unit.
     """
-    activations = network.forward(X)
-    output = activations[-1]
-    weights = _normalised_weights(X.shape[0], sample_weight, output.dtype)
-    D = network.loss.curvature_diagonal(output) * weights[:, None]
-    coef_diag, intercept_diag = [None] * network.n_layers, [None] * network.n_layers
-    for layer in range(network.n_layers - 1, -1, -1):
-        A = activations[layer]
-        coef_diag[layer] = _dot_tn(_square(A), D, np.empty_like(network.coefs[layer]))
-        intercept_diag[layer] = D.sum(axis=0)
-        if layer:
-            W = network.coefs[layer]
-            derivative = network.activation.derivative(A)
-            D = (D @ (W * W).T) * derivative * derivative
+    weights = _normalised_weights(X.shape[0], sample_weight, network._dtype(X))
+    coef_diag = [np.zeros_like(W) for W in network.coefs]
+    intercept_diag = [np.zeros_like(b) for b in network.intercepts]
+    curvature_bytes = network._dtype(X).itemsize * 2 * max(network.layer_units)
+    for rows, activations in network.forward_blocks(X, extra_bytes_per_row=curvature_bytes):
+        D = network.loss.curvature_diagonal(activations[-1]) * weights[rows, None]
+        for layer in range(network.n_layers - 1, -1, -1):
+            A = activations[layer]
+            coef_diag[layer] += _dot_tn(_square(A), D, np.empty_like(network.coefs[layer]))
+            intercept_diag[layer] += D.sum(axis=0)
+            if layer:
+                W = network.coefs[layer]
+                derivative = network.activation.derivative(A)
+                D = (D @ (W * W).T) * derivative * derivative
     return coef_diag, intercept_diag
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .activations import ACTIVATIONS
+from .blocks import block_rows, row_blocks
 from .losses import OUTPUT_LOSSES
 
 
@@ -131,14 +132,16 @@ class Network:
             if m is not None:
                 G *= m
 
-    def forward(self, X, buffers=None):
-        """Activations of every layer.
+    def forward(self, X, buffers=None, n_layers=None):
+        """Activations of every layer (or of the first ``n_layers``).
 
         Parameters
         ----------
         X : {ndarray, sparse matrix} of shape (n_samples, n_features)
         buffers : list of ndarray, optional
             Preallocated outputs, one per layer, with at least ``n_samples`` rows.
+        n_layers : int, optional
+            Stop after this many layers (all of them by default).
 
         Returns
         -------
@@ -148,7 +151,8 @@ class Network:
         n = X.shape[0]
         activations = [X]
         last = self.n_layers - 1
-        for layer, (W, b) in enumerate(zip(self.coefs, self.intercepts)):
+        n_layers = self.n_layers if n_layers is None else n_layers
+        for layer, (W, b) in enumerate(zip(self.coefs[:n_layers], self.intercepts)):
             if buffers is None:
                 dtype = np.result_type(activations[-1].dtype, W.dtype)
                 Z = np.empty((n, W.shape[1]), dtype=dtype)
@@ -161,27 +165,64 @@ class Network:
             activations.append(Z)
         return activations
 
-    def predict(self, X, sparse_below=0.0, block_size=512):
-        """Network output for ``X`` without keeping hidden activations.
+    def _dtype(self, X):
+        return np.result_type(X.dtype, *(W.dtype for W in self.coefs))
 
-        Layers whose density (fraction of non-zero weights) is at most
-        ``sparse_below`` are multiplied as CSR matrices. The sparse path works
-        in the transposed layout (``Z^T = W^T A^T``, so that SciPy's CSR
-        kernel reads contiguous rows) and in blocks of ``block_size`` samples
-        that stay in cache; the result equals the dense arithmetic up to
-        rounding.
+    def forward_blocks(self, X, n_layers=None, extra_bytes_per_row=0):
+        """Yield ``(rows, activations)`` over blocks of rows of ``X``.
+
+        The activations of all rows are never held at once: a block's
+        activations (of the first ``n_layers`` layers), plus
+        ``extra_bytes_per_row`` per row that the caller needs beside them, fit
+        in the block budget of :mod:`~skprune._core.blocks`. The activation
+        arrays are reused from block to block: read them before asking for
+        the next one.
         """
-        if sparse_below <= 0:  # small batches: no layer is worth a CSR product
-            return self.forward(X)[-1]
-        densities = [np.count_nonzero(W) / W.size for W in self.coefs]
-        if not any(d <= sparse_below for d in densities):
-            return self.forward(X)[-1]
+        n_layers = self.n_layers if n_layers is None else n_layers
+        dtype = self._dtype(X)
+        widths = [W.shape[1] for W in self.coefs[:n_layers]]
+        row_bytes = dtype.itemsize * sum(widths) + extra_bytes_per_row
+        n_rows = min(X.shape[0], block_rows(row_bytes))
+        buffers = [np.empty((n_rows, width), dtype=dtype) for width in widths]
+        for rows in row_blocks(X.shape[0], row_bytes):
+            yield rows, self.forward(X[rows], buffers, n_layers)
+
+    def predict(self, X, sparse_below=0.0, block_size=512):
+        """Network output for ``X``, computed block by block.
+
+        Only the output of all rows is held: hidden activations live for one
+        block of rows at a time (:meth:`forward_blocks`). Layers whose
+        density (fraction of non-zero weights) is at most ``sparse_below``
+        are multiplied as CSR matrices (:meth:`_predict_sparse`).
+        """
+        if sparse_below > 0:  # small batches: no layer is worth a CSR product
+            densities = [np.count_nonzero(W) / W.size for W in self.coefs]
+            if any(d <= sparse_below for d in densities):
+                return self._predict_sparse(X, densities, sparse_below, block_size)
+        blocks = self.forward_blocks(X, self.n_layers - 1)
+        n, last = X.shape[0], self.n_layers - 1
+        W, b = self.coefs[last], self.intercepts[last]
+        out = np.empty((n, W.shape[1]), dtype=self._dtype(X))
+        for rows, activations in blocks:
+            _dot(activations[-1], W, out[rows])
+            out[rows] += b
+            self.output_activation.forward(out[rows])
+        return out
+
+    def _predict_sparse(self, X, densities, sparse_below, block_size):
+        """:meth:`predict` with CSR products for the layers of density at most ``sparse_below``.
+
+        The sparse path works in the transposed layout (``Z^T = W^T A^T``, so
+        that SciPy's CSR kernel reads contiguous rows) and in blocks of
+        ``block_size`` samples that stay in cache; the result equals the
+        dense arithmetic up to rounding.
+        """
         layers = [
             (sp.csr_matrix(W.T) if d <= sparse_below else np.ascontiguousarray(W.T), b[:, None])
             for W, b, d in zip(self.coefs, self.intercepts, densities)
         ]
         n = X.shape[0]
-        dtype = np.result_type(X.dtype, self.coefs[0].dtype)
+        dtype = self._dtype(X)
         out = np.empty((n, self.coefs[-1].shape[1]), dtype=dtype)
         last = self.n_layers - 1
         for start in range(0, n, block_size):
@@ -203,8 +244,22 @@ class Network:
         return out
 
     def loss_value(self, Y, output, sample_weight=None):
-        """The data term of the loss, ``loss_scale`` times the output loss's value."""
-        return self.loss_scale * self.loss.value(Y, output, sample_weight)
+        """The data term of the loss, ``loss_scale`` times the output loss's value.
+
+        Computed over blocks of rows, so that its temporaries (clipped
+        probabilities, per-output terms) never span all rows.
+        """
+        n = output.shape[0]
+        total = n if sample_weight is None else float(np.sum(sample_weight))
+        if total <= 0:
+            return self.loss_scale * self.loss.value(Y, output, sample_weight)
+        value = 0.0
+        for rows in row_blocks(n, 4 * output.dtype.itemsize * output.shape[1]):
+            weights = None if sample_weight is None else sample_weight[rows]
+            part = rows.stop - rows.start if weights is None else float(weights.sum())
+            if part > 0:
+                value += part * self.loss.value(Y[rows], output[rows], weights)
+        return self.loss_scale * value / total
 
     def backpropagate(self, activations, delta_out, buffers=None):
         """Yield ``(layer, delta)`` from the last layer to the first.

@@ -7,7 +7,7 @@ from sklearn.feature_selection import SelectorMixin
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import _num_features, check_is_fitted
 
-from .._core.curvature import gauss_newton_diagonal
+from .._core.curvature import augmented_normal_equations, gauss_newton_diagonal
 from .._meta import fill_doc
 from ..pruning._allocation import n_to_prune
 from ..pruning._base import BasePruner
@@ -256,7 +256,8 @@ def _remove_with_compensation(W, b, alive, data, n_remove):
     Returns the removed inputs in order and the compensated first-layer
     weights and biases.
     """
-    inputs = RowRemoval(data.X, W, b, data.sample_weight)
+    gram = augmented_normal_equations(data.X, None, data.sample_weight)
+    inputs = RowRemoval(gram, W, b)
     for j in np.flatnonzero(~alive):  # inputs already removed leave the problem first
         inputs.remove(j)
     alive = alive.copy()

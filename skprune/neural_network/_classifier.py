@@ -187,6 +187,9 @@ class PrunableMLPClassifier(ClassifierMixin, _BasePrunableMLP):
         """Class labels from the network's output activations."""
         if self.n_outputs_ == 1:
             output = output.ravel()
+        elif self._label_binarizer.y_type_ == "multiclass":
+            # what inverse_transform does for one-hot outputs, without its checks
+            return self._label_binarizer.classes_.take(np.argmax(output, axis=1))
         return self._label_binarizer.inverse_transform(output)
 
     @available_if(lambda est: est._check_solver())

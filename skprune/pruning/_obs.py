@@ -5,8 +5,8 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._core.activations import ACTIVATIONS
-from .._core.curvature import augmented_normal_equations, gauss_newton_diagonal, gauss_newton_matrix
+from .._core.blocks import row_blocks
+from .._core.curvature import NormalEquations, gauss_newton_diagonal, gauss_newton_matrix, input_grams
 from .._core.network import FlatParameters, free_parameter_mask
 from .._meta import fill_doc
 from ._allocation import SCOPES, layer_targets, n_to_prune
@@ -203,8 +203,10 @@ class OBSPruner(BasePruner):
         return layer_targets(scores, model.masks_, sparsity, self._scope(sparsity))
 
     def _costed_targets(self, model, data, sparsity, damping):
-        """Pruned weights wanted in each layer, allocated on a common cost, and
-        that cost's weight of each layer's output units (None per layer).
+        """Pruned weights wanted in each layer, allocated on a common cost,
+        that cost's weight of each layer's output units, and the Gram
+        matrices of the layers' inputs it was computed from (None per layer
+        with the "layer" scope).
 
         A layer's OBS saliency ``w_q^2 / (2 [H^-1]_qq)`` is an increase of
         its output unit's squared error, not comparable between layers (the
@@ -220,20 +222,20 @@ class OBSPruner(BasePruner):
         sparsity and its units share it by reconstruction error.
         """
         if self._scope(sparsity) == "layer":
-            return self._layer_targets(model, sparsity), [None] * len(model.coefs_)
+            n_layers = len(model.coefs_)
+            return self._layer_targets(model, sparsity), [None] * n_layers, [None] * n_layers
         network = model._network_view()
         _, curvature = gauss_newton_diagonal(
             network, data.X, data.sample_weight, max_block_size=_CURVATURE_BLOCK, coefs=False)
-        activations = network.forward(data.X)
+        grams = input_grams(network, data.X, data.sample_weight)
         scores = []
-        for layer, W in enumerate(model.coefs_):
-            H = augmented_normal_equations(activations[layer], None, data.sample_weight)
-            H_inv, _ = damped_inverse(H, damping, overwrite=True)
-            del H
+        for W, gram, g in zip(model.coefs_, grams, curvature):
+            H_inv, _ = damped_inverse(gram.copy(), damping, overwrite=True)
             saliency = W.astype(np.float64) ** 2 / (2.0 * np.diag(H_inv)[:-1, None])
-            scores.append(saliency * curvature[layer][None, :])
+            scores.append(saliency * g[None, :])
+            del H_inv
         curvature = [np.asarray(g, dtype=np.float64) for g in curvature]
-        return layer_targets(scores, model.masks_, sparsity, "global"), curvature
+        return layer_targets(scores, model.masks_, sparsity, "global"), curvature, grams
 
     def _scope(self, sparsity):
         return "layer" if np.ndim(sparsity) else self.scope
@@ -360,20 +362,26 @@ class OBSPruner(BasePruner):
         # Gram matrices and rows alone (no exact solver) before any work, then
         # the solvers the allocated targets choose.
         self._check_layerwise_memory(model, data, [0] * len(model.coefs_))
-        targets, unit_costs = self._costed_targets(model, data, sparsity, damping)
+        targets, unit_costs, grams = self._costed_targets(model, data, sparsity, damping)
         self._check_layerwise_memory(model, data, targets)
-        dense_input = pruned_input = data.X  # a sparse input stays sparse
-        hidden = ACTIVATIONS[model.activation]
-        last = len(model.coefs_) - 1
         # The pre-activations to reproduce are those of the network as it is at
         # the start of the round: after retraining, not before the first round
         # (which would undo what retraining learnt: at 98% on Digits, 0.68
         # against 0.78 held-out accuracy in 4 rounds; docs/benchmarks.rst).
+        dense = model._network_view()
         new_coefs, new_intercepts, new_masks = [], [], []
         for layer, (W, b) in enumerate(zip(model.coefs_, model.intercepts_)):
             W_bar = np.vstack([W, b[None, :]]).astype(np.float64)
-            dense_out = dense_input @ W + b
-            H, cross = augmented_normal_equations(pruned_input, dense_out, data.sample_weight)
+            if layer == 0:
+                # the first layer's pruned and dense inputs are both X, so the
+                # cross products of the refit are the Gram matrix times W_bar
+                H = grams[0] if grams[0] is not None else input_grams(
+                    dense, data.X, data.sample_weight, [0])[0]
+                cross = H @ W_bar
+            else:
+                pruned = model._network_view(new_coefs + model.coefs_[layer:],
+                                             new_intercepts + model.intercepts_[layer:])
+                H, cross = _refit_equations(dense, pruned, layer, data)
             H_inv, lam = damped_inverse(H, damping, overwrite=True)
             del H
             # Least-squares refit of the layer on its pruned inputs, regularised
@@ -393,15 +401,30 @@ class OBSPruner(BasePruner):
             new_coefs.append(W_star[:-1].astype(W.dtype))
             new_intercepts.append(W_star[-1].astype(b.dtype))
             new_masks.append(kept[:-1].copy())
-
-            if layer < last:
-                hidden.forward(dense_out)
-                pruned_out = pruned_input @ new_coefs[-1] + new_intercepts[-1]
-                hidden.forward(pruned_out)
-                dense_input, pruned_input = dense_out, pruned_out
         model._commit(new_masks, new_coefs, new_intercepts)
 
     def _use_exact_solver(self, n_removed, fan_in):
         if self.layerwise_solver != "auto":
             return self.layerwise_solver == "exact"
         return n_removed * (fan_in + 1) ** 2 <= _EXACT_LAYER_BUDGET
+
+
+def _refit_equations(dense, pruned, layer, data):
+    """Normal equations of layer ``layer``'s refit: its pruned inputs against its dense outputs.
+
+    The inputs come from ``pruned`` (whose first ``layer`` layers are already
+    pruned), the target pre-activations ``A_l W_l + b_l`` from ``dense``; both
+    are computed block by block, so no pass holds all rows of either.
+    """
+    W, b = dense.coefs[layer], dense.intercepts[layer]
+    equations = NormalEquations(W.shape[0], W.shape[1])
+    itemsize = dense._dtype(data.X).itemsize
+    hidden = sum(dense.layer_units[1 : layer + 1])
+    row_bytes = itemsize * (2 * hidden + W.shape[1] + W.shape[0] * (data.sample_weight is not None))
+    for rows in row_blocks(data.X.shape[0], row_bytes):
+        X = data.X[rows]
+        dense_out = dense.forward(X, n_layers=layer)[-1] @ W + b
+        pruned_in = pruned.forward(X, n_layers=layer)[-1]
+        weights = None if data.sample_weight is None else data.sample_weight[rows]
+        equations.add(pruned_in, dense_out, weights)
+    return equations.result()

@@ -19,7 +19,6 @@ import warnings
 import numpy as np
 from scipy.linalg import LinAlgError, get_blas_funcs, lapack
 
-from .._core.curvature import augmented_normal_equations
 from .._core.linalg import symmetrize
 from ..exceptions import NumericalWarning
 from ._allocation import n_to_prune
@@ -117,6 +116,14 @@ class RowRemoval:
     Hidden-unit removal applies it to the next layer's inputs, input pruning
     to the first layer's.
 
+    Parameters
+    ----------
+    gram : ndarray of shape (n_inputs + 1, n_inputs + 1)
+        ``[A, 1]^T D [A, 1]`` (:func:`~skprune._core.curvature.input_grams`);
+        overwritten.
+    W : ndarray of shape (n_inputs, n_outputs)
+    b : ndarray of shape (n_outputs,)
+
     Attributes
     ----------
     W_bar : ndarray of shape (n_inputs + 1, n_outputs)
@@ -127,8 +134,7 @@ class RowRemoval:
         ``||a_j||`` of every input (root mean square over the samples).
     """
 
-    def __init__(self, A, W, b, sample_weight=None):
-        gram = augmented_normal_equations(A, None, sample_weight)
+    def __init__(self, gram, W, b):
         self.n_inputs = W.shape[0]
         self.input_norms = np.sqrt(np.diag(gram)[: self.n_inputs])
         self.gram_inv, _ = damped_inverse(gram, GRAM_DAMPING, overwrite=True)

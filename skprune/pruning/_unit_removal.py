@@ -5,6 +5,7 @@ from numbers import Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from .._core.curvature import input_grams
 from .._meta import fill_doc
 from ._allocation import n_to_prune
 from ._base import BasePruner, Round
@@ -181,10 +182,8 @@ class UnitRemovalPruner(BasePruner):
 
     def _remove_units(self, model, data, layer, n_remove, baseline):
         """Remove ``n_remove`` units of hidden ``layer``; True if ``tol`` stopped it."""
-        Y = model._network_view().forward(data.X)[layer + 1]
-        units = RowRemoval(Y, model.coefs_[layer + 1], model.intercepts_[layer + 1],
-                           data.sample_weight)
-        del Y
+        gram, = input_grams(model._network_view(), data.X, data.sample_weight, [layer + 1])
+        units = RowRemoval(gram, model.coefs_[layer + 1], model.intercepts_[layer + 1])
         alive = np.ones(units.n_inputs, dtype=bool)
         stopped = False
         for _ in range(n_remove):
