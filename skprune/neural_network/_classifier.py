@@ -151,7 +151,7 @@ class PrunableMLPClassifier(ClassifierMixin, _BasePrunableMLP):
                     "`y` has classes not in `self.classes_`. "
                     f"`self.classes_` has {self.classes_}. 'y' has {classes}."
                 )
-        return X, self._label_binarizer.transform(y).astype(bool)
+        return X, self._encode_targets(y, bool)
 
     def _set_output_activation(self):
         multiclass = self._label_binarizer.y_type_ == "multiclass"
@@ -163,9 +163,16 @@ class PrunableMLPClassifier(ClassifierMixin, _BasePrunableMLP):
     def _decode_targets(self, Y):
         return self._label_binarizer.inverse_transform(Y)
 
-    def _encode_targets(self, y):
-        """Targets as the network sees them: one column per output unit."""
-        return self._label_binarizer.transform(y).reshape(len(y), -1)
+    def _encode_targets(self, y, dtype):
+        """Targets as the network sees them: one column per output unit, in ``dtype``."""
+        binarizer = self._label_binarizer
+        if binarizer.y_type_ != "multiclass" or np.ndim(y) != 1:
+            return binarizer.transform(y).reshape(len(y), -1).astype(dtype, copy=False)
+        # one-hot rows written directly in dtype: LabelBinarizer.transform
+        # would build them as int64 first (eight bytes a number)
+        Y = np.zeros((len(y), binarizer.classes_.size), dtype=dtype)
+        Y[np.arange(len(y)), np.searchsorted(binarizer.classes_, y)] = 1
+        return Y
 
     @docstring(parameters=PARAMETERS_X)
     def predict(self, X):

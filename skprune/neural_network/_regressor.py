@@ -139,9 +139,9 @@ class PrunableMLPRegressor(RegressorMixin, _BasePrunableMLP):
     def _decode_targets(self, Y):
         return Y
 
-    def _encode_targets(self, y):
-        """Targets as the network sees them: one column per output unit."""
-        return np.asarray(y).reshape(len(y), -1)
+    def _encode_targets(self, y, dtype):
+        """Targets as the network sees them: one column per output unit, in ``dtype``."""
+        return np.asarray(y).reshape(len(y), -1).astype(dtype, copy=False)
 
     @docstring(parameters=PARAMETERS_X)
     def predict(self, X):

@@ -123,7 +123,7 @@ class PruningSurfaceMixin:
                     f"its classes_ are {self.classes_.tolist()}. Prune with data of "
                     "those classes only, or refit the network (prefit=False)."
                 )
-        Y = self._encode_targets(y).astype(X.dtype)
+        Y = self._encode_targets(y, X.dtype)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
         return X, Y, y, sample_weight

@@ -5,7 +5,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._core.blocks import row_blocks
+from .._core.blocks import block_budget, row_blocks
 from .._core.curvature import NormalEquations, gauss_newton_diagonal, gauss_newton_matrix, input_grams
 from .._core.network import FlatParameters, free_parameter_mask
 from .._meta import fill_doc
@@ -24,10 +24,17 @@ _MiB = 2**20
 
 
 def _round_overhead(model, n_rows):
-    """Bytes a round takes around any criterion: copies of the parameters and
-    the forward pass that scores the network on the data."""
+    """Bytes a round takes around any criterion: copies of the parameters, and
+    the pass that scores the network on the data (a block of rows, the
+    outputs of all rows and the targets they are compared with)."""
     itemsize = model.coefs_[0].dtype.itemsize
-    return 3 * 8 * model.n_params_ + itemsize * n_rows * sum(W.shape[1] for W in model.coefs_)
+    return 3 * 8 * model.n_params_ + 3 * itemsize * n_rows * model.n_outputs_ + _row_block(model, n_rows)
+
+
+def _row_block(model, n_rows):
+    """Bytes of one block of rows of every layer's activations."""
+    all_rows = model.coefs_[0].dtype.itemsize * n_rows * sum(W.shape[1] for W in model.coefs_)
+    return min(block_budget(), all_rows)
 
 
 def _gauss_newton_block(n_free):
@@ -252,30 +259,30 @@ class OBSPruner(BasePruner):
     def _layerwise_memory_mb(self, model, data, targets):
         """Peak memory layer-wise OBS adds, in MiB, and the layer that needs it."""
         n, itemsize = data.X.shape[0], model.coefs_[0].dtype.itemsize
-        weighted = data.sample_weight is not None
         sparse = hasattr(data.X, "tocsr")
-        # the global allocation's pass: a Gram matrix per layer and blocks of
+        widths = [W.shape[0] + 1 for W in model.coefs_]
+        # the global allocation's pass: every layer's Gram matrix (accumulated
+        # and normalised), one inverse at a time, blocks of rows and of
         # back-propagated curvature directions (and their copies)
-        widest = max(W.shape[1] for W in model.coefs_)
-        curvature = 3 * 8 * min(_CURVATURE_BLOCK, n * model.n_outputs_ * widest) if self.scope == "global" else 0
+        curvature = 0
+        if self.scope == "global":
+            widest = max(W.shape[1] for W in model.coefs_)
+            curvature = (2 * 8 * sum(d**2 for d in widths) + 8 * max(widths) ** 2
+                         + 3 * 8 * min(_CURVATURE_BLOCK, n * model.n_outputs_ * widest))
         peaks = []
         for layer, W in enumerate(model.coefs_):
             d, fan_out = W.shape[0] + 1, W.shape[1]
             solver = 0
             if self._use_exact_solver(targets[layer], d - 1):
                 solver = 2 * 8 * min(max(1, EXACT_BLOCK // d**2), fan_out) * d**2
-            # a sparse Gram product is held sparse (12 bytes a number), then dense
+            # a block's Gram product (a sparse one is held sparse, 12 bytes a
+            # number, then dense), the accumulated and normalised Gram matrices
             product = (20 if layer == 0 and sparse else itemsize) * d**2
-            # the layer's dense and pruned inputs (the data itself for the first
-            # layer), a weighted copy of one, and its dense and pruned outputs
-            if layer == 0:
-                inputs = weighted * (12 * data.X.nnz if sparse else itemsize * n * (d - 1))
-            else:
-                inputs = (2 + weighted) * itemsize * n * (d - 1)
-            rows = inputs + 2 * itemsize * n * fan_out
             # W_bar, the refit, the cross products and the solvers' row blocks
             columns = 6 * 8 * d * fan_out
-            peaks.append(max(8 * d**2 + product + solver + columns + rows, 2 * 8 * d**2 + curvature))
+            # a block of rows of the dense and the pruned network
+            rows = 2 * _row_block(model, n)
+            peaks.append(max(2 * 8 * d**2 + product + solver + columns + rows, curvature))
         peaks = [peak + _round_overhead(model, n) for peak in peaks]
         layer = int(np.argmax(peaks))
         return peaks[layer] / _MiB, layer
