@@ -351,3 +351,29 @@ def test_warm_start_may_switch_solver(iris):
     est = PrunableMLPClassifier(hidden_layer_sizes=(6,), solver="lbfgs", random_state=0).fit(X, y)
     est.set_params(warm_start=True, solver="adam", max_iter=3).fit(X, y)
     assert len(est.loss_curve_) == 3
+
+
+def test_fast_predict_validation_agrees_with_validate_data():
+    """Plain float arrays skip ``validate_data``; every other input still gets
+    its conversion or its error."""
+    from sklearn.utils.validation import validate_data
+
+    from skprune.neural_network._validation import validate_predict_inputs
+
+    X, y = load_iris(return_X_y=True)
+    net = PrunableMLPClassifier((5,), max_iter=5, random_state=0).fit(X, y)
+    for rows in (X[:1], X.astype(np.float32), np.asfortranarray(X), X[:, ::1].tolist(), X.astype(int)):
+        expected = validate_data(net, rows, accept_sparse=["csr", "csc"], reset=False)
+        assert_array_equal(validate_predict_inputs(net, rows), expected)
+        assert_array_equal(net.predict(rows), net.predict(np.asarray(expected, dtype=float)))
+    bad = X[:3].copy()
+    bad[1, 2] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        net.predict(bad)
+    bad[1, 2] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        net.predict(bad)
+    with pytest.raises(ValueError, match="features"):
+        net.predict(X[:, :3])
+    with pytest.raises(ValueError, match="0 sample"):
+        net.predict(X[:0])

@@ -24,6 +24,8 @@ from .losses import OUTPUT_LOSSES
 # it saves.
 SPARSE_DENSITY_CROSSOVER = 0.03
 SPARSE_MIN_ROWS = 2048
+# Batches of at most this many rows are predicted in one forward pass.
+SMALL_BATCH = 64
 
 
 def axpy(x, y, a, work):
@@ -199,8 +201,10 @@ class Network:
             densities = [np.count_nonzero(W) / W.size for W in self.coefs]
             if any(d <= sparse_below for d in densities):
                 return self._predict_sparse(X, densities, sparse_below, block_size)
-        blocks = self.forward_blocks(X, self.n_layers - 1)
         n, last = X.shape[0], self.n_layers - 1
+        if n <= SMALL_BATCH:  # one block, without the bookkeeping of blocks
+            return self.forward(X)[-1]
+        blocks = self.forward_blocks(X, last)
         W, b = self.coefs[last], self.intercepts[last]
         out = np.empty((n, W.shape[1]), dtype=self._dtype(X))
         for rows, activations in blocks:

@@ -30,6 +30,7 @@ from .._training.loops import run_lbfgs
 from .._training.optimizers import optimizer_for
 from ._convert import SklearnConversionMixin
 from ._surface import PruningSurfaceMixin
+from ._validation import validate_predict_inputs
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 
@@ -392,9 +393,7 @@ class _BasePrunableMLP(PruningSurfaceMixin, SklearnConversionMixin, BaseEstimato
     # ------------------------------------------------------------------
     def _forward(self, X, check_input=True):
         if check_input:
-            # dtype="numeric", as scikit-learn's MLPs validate at predict time
-            X = validate_data(self, X, accept_sparse=["csr", "csc"], reset=False)
-            X = self._read_inputs(X)
+            X = self._read_inputs(validate_predict_inputs(self, X))
         sparse_below = SPARSE_DENSITY_CROSSOVER if X.shape[0] >= SPARSE_MIN_ROWS else 0.0
         return self._network_view().predict(X, sparse_below=sparse_below)
 

@@ -1,0 +1,31 @@
+"""Predict-time validation of ``X``, with a fast path for plain arrays.
+
+``validate_data`` costs about 45 microseconds, more than the forward pass of
+a single row through a 784-300-100-10 network. A C-contiguous float array of
+the fitted width, from an estimator fitted without feature names, has nothing
+for it to convert or check but finiteness, and that is one sum (which is
+finite only if every entry is). Anything else -- lists, DataFrames, sparse
+matrices, integers, a wrong width, NaN or infinity -- goes through
+``validate_data``, which converts it or raises scikit-learn's own error.
+"""
+
+import numpy as np
+from sklearn import get_config
+from sklearn.utils.validation import validate_data
+
+
+def validate_predict_inputs(estimator, X):
+    """``X`` validated as ``validate_data(..., reset=False)`` would at predict time."""
+    if (
+        type(X) is np.ndarray
+        and X.ndim == 2
+        and X.dtype in (np.float64, np.float32)
+        and X.shape[0] > 0
+        and X.shape[1] == estimator.n_features_in_
+        and X.flags.c_contiguous
+        and not hasattr(estimator, "feature_names_in_")
+        and (get_config()["assume_finite"] or np.isfinite(X.sum()))
+    ):
+        return X
+    # dtype="numeric", as scikit-learn's MLPs validate at predict time
+    return validate_data(estimator, X, accept_sparse=["csr", "csc"], reset=False)
