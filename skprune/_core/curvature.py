@@ -13,6 +13,7 @@ from scipy.linalg import get_blas_funcs
 
 from .blocks import row_blocks
 from .linalg import symmetrize
+from .threads import passes_over_rows
 
 from .network import _dot_tn
 
@@ -38,6 +39,7 @@ def _normalised_weights(n_samples, sample_weight, dtype):
     return sample_weight / sample_weight.sum()
 
 
+@passes_over_rows
 def gauss_newton_diagonal(network, X, sample_weight=None, max_block_size=2**22, coefs=True):
     """Exact diagonal of the Gauss-Newton matrix ``sum_i w_i J_i^T H_i J_i``.
 
@@ -98,6 +100,7 @@ def gauss_newton_diagonal(network, X, sample_weight=None, max_block_size=2**22, 
     return coef_diag, intercept_diag
 
 
+@passes_over_rows
 def fisher_diagonal(network, X, Y, sample_weight=None):
     """Diagonal of the empirical Fisher matrix ``sum_i w_i g_i g_i^T``.
 
@@ -188,6 +191,7 @@ def augmented_normal_equations(A, Z=None, sample_weight=None):
     return equations.result()
 
 
+@passes_over_rows
 def input_grams(network, X, sample_weight=None, layers=None):
     """Augmented Gram matrices ``[A_l, 1]^T D [A_l, 1]`` of the inputs of ``layers``.
 
@@ -207,6 +211,7 @@ def input_grams(network, X, sample_weight=None, layers=None):
     return [equations[layer].result() for layer in layers]
 
 
+@passes_over_rows
 def lecun_diagonal(network, X, sample_weight=None):
     """Diagonal second derivatives by the recursion of LeCun, Denker & Solla (1990).
 

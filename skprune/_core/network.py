@@ -13,6 +13,7 @@ import scipy.sparse as sp
 from .activations import ACTIVATIONS
 from .blocks import block_rows, row_blocks
 from .losses import OUTPUT_LOSSES
+from .threads import blas_threads_for, layer_flops
 
 
 # Layers at most this dense are multiplied as CSR matrices at predict time, on
@@ -197,6 +198,10 @@ class Network:
         density (fraction of non-zero weights) is at most ``sparse_below``
         are multiplied as CSR matrices (:meth:`_predict_sparse`).
         """
+        with blas_threads_for(layer_flops(self, min(X.shape[0], SPARSE_MIN_ROWS))):
+            return self._predict(X, sparse_below, block_size)
+
+    def _predict(self, X, sparse_below, block_size):
         if sparse_below > 0:  # small batches: no layer is worth a CSR product
             densities = [np.count_nonzero(W) / W.size for W in self.coefs]
             if any(d <= sparse_below for d in densities):

@@ -8,6 +8,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, St
 from sklearn.utils.validation import _num_features, check_is_fitted
 
 from .._core.curvature import augmented_normal_equations, gauss_newton_diagonal
+from .._core.threads import blas_threads_for_downdates
 from .._meta import fill_doc
 from ..pruning._allocation import n_to_prune
 from ..pruning._base import BasePruner
@@ -262,11 +263,12 @@ def _remove_with_compensation(W, b, alive, data, n_remove):
         inputs.remove(j)
     alive = alive.copy()
     removed = []
-    for _ in range(n_remove):
-        error = inputs.errors()
-        error[~alive] = np.inf
-        j = int(np.argmin(error))
-        inputs.remove(j)
-        alive[j] = False
-        removed.append(j)
+    with blas_threads_for_downdates(inputs.gram_inv.size):
+        for _ in range(n_remove):
+            error = inputs.errors()
+            error[~alive] = np.inf
+            j = int(np.argmin(error))
+            inputs.remove(j)
+            alive[j] = False
+            removed.append(j)
     return removed, inputs.W_bar[:-1], inputs.W_bar[-1]

@@ -23,6 +23,7 @@ from .._core.network import (
     FlatParameters,
     free_parameter_mask,
 )
+from .._core.threads import blas_threads_for, layer_flops
 from .._meta import PARAMETERS_X_Y_WEIGHT, docstring
 from .._packing import pack_weights, unpack_weights
 from .._training.epochs import TrainingState, run_epochs
@@ -241,10 +242,13 @@ class _BasePrunableMLP(PruningSurfaceMixin, SklearnConversionMixin, BaseEstimato
         self.coefs_, self.intercepts_ = params.coefs, params.intercepts
         Y = y.astype(X.dtype)
 
-        if self.solver in _STOCHASTIC_SOLVERS:
-            self._fit_stochastic(network, params, X, Y, sample_weight, incremental, n_epochs)
-        else:
-            self._fit_lbfgs(network, params, X, Y, sample_weight)
+        # one BLAS thread for the per-batch products of small networks
+        batch = min(X.shape[0], 200 if self.batch_size == "auto" else self.batch_size)
+        with blas_threads_for(layer_flops(network, batch if self.solver != "lbfgs" else X.shape[0])):
+            if self.solver in _STOCHASTIC_SOLVERS:
+                self._fit_stochastic(network, params, X, Y, sample_weight, incremental, n_epochs)
+            else:
+                self._fit_lbfgs(network, params, X, Y, sample_weight)
 
         if not np.isfinite(params.vector).all():
             raise ValueError(

@@ -19,6 +19,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, check_memory
 
+from .._core.threads import blas_threads_for, layer_flops
 from .._meta import PARAMETERS_X_Y, PARAMETERS_X_Y_WEIGHT, DelegatingMixin, docstring, seed_unseeded
 from .._training.epochs import interrupts_propagate
 from ..neural_network import PrunableMLPClassifier, PrunableMLPRegressor
@@ -388,7 +389,8 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
             if not stopped:
                 target = target if np.ndim(target) else float(target)
                 before = self._model_sparsity(model, data.reference)
-                result = self._prune(model, data, target, rng) or Round()
+                with blas_threads_for(self._round_flops(model, data, target)):
+                    result = self._prune(model, data, target, rng) or Round()
                 stopped, scores = result.stop, result.scores
                 # retraining repairs what a round removed; a round that removed
                 # nothing (sparsity=0, say) leaves the network as it was
@@ -411,6 +413,11 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
             else:
                 self.__dict__.pop(name, None)
         return self
+
+    def _round_flops(self, model, data, sparsity):
+        """Operations of a typical matrix product of a round: one BLAS thread
+        runs the round if it is small (:mod:`skprune._core.threads`)."""
+        return layer_flops(model._network_view(), min(data.X.shape[0], 4096))
 
     def _record(self, history, step, model, data, start, n_rounds):
         """Append round ``step`` (of ``n_rounds``) to ``history``."""

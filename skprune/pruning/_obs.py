@@ -296,6 +296,11 @@ class OBSPruner(BasePruner):
             return "full"
         return "layerwise"
 
+    def _round_flops(self, model, data, sparsity):
+        if self._resolve_method(model, data, sparsity) == "full":  # the Hessian's products
+            return 2.0 * self._full_memory_mb(model, 0)[1] ** 2 * min(data.X.shape[0], 4096)
+        return super()._round_flops(model, data, sparsity)
+
     def _prune(self, model, data, sparsity, random_state):
         data = data.subsample(self.n_hessian_samples, random_state)
         if self._resolve_method(model, data, sparsity) == "full":

@@ -20,6 +20,7 @@ import numpy as np
 from scipy.linalg import LinAlgError, get_blas_funcs, lapack
 
 from .._core.linalg import symmetrize
+from .._core.threads import downdates
 from ..exceptions import NumericalWarning
 from ._allocation import n_to_prune
 
@@ -158,6 +159,7 @@ class RowRemoval:
         self.W_bar[j] = 0.0
 
 
+@downdates
 def obs_greedy(H_inv, w, candidates, n_remove, forced=(), quota=None, groups=None):
     """Greedy Optimal Brain Surgeon, one weight at a time.
 
@@ -257,6 +259,7 @@ def _greedy_columns(H_inv, W, candidates, forced, counts):
     return wb, kept, costs
 
 
+@downdates
 def obs_layer_exact(H_inv, W, prunable, masks, n_total, max_block=EXACT_BLOCK, column_weights=None):
     """Exact greedy OBS on every column of a layer (Frantar & Alistarh 2022, OBC).
 
@@ -330,6 +333,7 @@ def obs_layer_exact(H_inv, W, prunable, masks, n_total, max_block=EXACT_BLOCK, c
     return new_masks
 
 
+@downdates
 def obs_layer_blockwise(H_inv, W, prunable, masks, n_total, block_size=128, column_weights=None):
     """Blockwise OBS with a fixed input order (Frantar & Alistarh 2023, SparseGPT).
 

@@ -6,6 +6,7 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._core.curvature import input_grams
+from .._core.threads import blas_threads_for_downdates
 from .._meta import fill_doc
 from ._allocation import n_to_prune
 from ._base import BasePruner, Round
@@ -186,24 +187,25 @@ class UnitRemovalPruner(BasePruner):
         units = RowRemoval(gram, model.coefs_[layer + 1], model.intercepts_[layer + 1])
         alive = np.ones(units.n_inputs, dtype=bool)
         stopped = False
-        for _ in range(n_remove):
-            if self.criterion == "error":
-                score = units.errors()
-            else:
-                score = units.input_norms * np.sqrt(units.row_norms_sq())
-            score[~alive] = np.inf
-            h = int(np.argmin(score))
-            if baseline is not None:
-                saved = units.W_bar.copy(), units.gram_inv.copy()
-            units.remove(h, compensate=self.compensate)
-            alive[h] = False
-            if baseline is not None:
-                _write_next_layer(model, layer, units.W_bar)
-                if _training_score(model, data) < baseline - self.tol:
-                    units.W_bar, units.gram_inv = saved
-                    alive[h] = True
-                    stopped = True
-                    break
+        with blas_threads_for_downdates(units.gram_inv.size):
+            for _ in range(n_remove):
+                if self.criterion == "error":
+                    score = units.errors()
+                else:
+                    score = units.input_norms * np.sqrt(units.row_norms_sq())
+                score[~alive] = np.inf
+                h = int(np.argmin(score))
+                if baseline is not None:
+                    saved = units.W_bar.copy(), units.gram_inv.copy()
+                units.remove(h, compensate=self.compensate)
+                alive[h] = False
+                if baseline is not None:
+                    _write_next_layer(model, layer, units.W_bar)
+                    if _training_score(model, data) < baseline - self.tol:
+                        units.W_bar, units.gram_inv = saved
+                        alive[h] = True
+                        stopped = True
+                        break
         _write_next_layer(model, layer, units.W_bar)
         model._remove_hidden_units(layer, alive)
         return stopped
