@@ -1,20 +1,18 @@
-"""One BLAS thread where sharing the work between threads does not pay.
+"""One BLAS thread for products too small to share between threads.
 
-On a machine whose other cores are busy (another process, the workers of a
-parallel search), a product split between BLAS threads waits for the
-slowest of them, whose core it shares: ``benchmarks/bench_busy.py`` measured
-training and pruning two to three times slower beside one busy process on
-two cores, against one thread. So a context that would run threaded
-products first looks whether another task is running; if one is, it runs on
-one thread. Products below ``SMALL_PRODUCT_FLOPS`` gain little from a second
-thread even on an idle machine (on Digits, a training epoch and layer-wise
-OBS are faster with one), so they always run on one. The limit only ever
-lowers the number of threads: a user's own ``threadpool_limits`` (or
-joblib's, in the workers of a parallel search) stays in force.
+A product split between BLAS threads waits for the slowest of them. Below
+``SMALL_PRODUCT_FLOPS`` operations a second thread gains little even on an
+idle machine (on Digits a training epoch, layer-wise OBS and unit removal
+are faster on one), and on a machine whose other cores are busy (another
+process, the workers of a parallel search) it costs two to three times
+(``benchmarks/bench_busy.py``): such products run on one thread. Larger
+ones keep the threads BLAS has. The choice depends on the sizes alone, never
+on the machine's load, so that a fit is bit-for-bit reproducible. The limit
+only ever lowers the number of threads: a user's own ``threadpool_limits``
+(or joblib's, in the workers of a parallel search) stays in force.
 """
 
 import functools
-import os
 from contextlib import nullcontext
 
 from threadpoolctl import ThreadpoolController
@@ -39,41 +37,15 @@ def _blas_controller():
     return _controller
 
 
-def other_runnable_tasks():
-    """Tasks of other processes ready to run right now, or 0 where unknown.
-
-    Linux's ``/proc/loadavg`` counts the runnable tasks of the machine at
-    this instant (its fourth field, unlike the load average); this process's
-    own runnable threads (``/proc/self/task``), among them BLAS threads
-    still spinning after a product, are not counted.
-    """
-    try:
-        with open("/proc/loadavg") as status:
-            runnable = int(status.read().split()[3].split("/")[0])
-        own = 0
-        for task in os.listdir("/proc/self/task"):
-            with open(f"/proc/self/task/{task}/stat") as status:
-                own += status.read().rsplit(")", 1)[1].split()[0] == "R"
-    except (OSError, ValueError, IndexError):
-        return 0
-    return max(0, runnable - own)
-
-
 def blas_threads_for(flops):
-    """A context in which BLAS uses one thread if it would not pay to share the work.
-
-    One thread if a typical product of the context (``flops`` operations)
-    is small, or if another task is running on the machine right now (as
-    OpenMP's dynamic mode adjusts its teams to the load): the threads of a
-    large product then wait for a core. Otherwise BLAS keeps the threads it
-    has.
+    """A context in which BLAS uses one thread if a typical product is small.
 
     Parameters
     ----------
     flops : float
         Floating-point operations of the typical product run in the context.
     """
-    if flops >= SMALL_PRODUCT_FLOPS and not other_runnable_tasks():
+    if flops >= SMALL_PRODUCT_FLOPS:
         return nullcontext()
     return _blas_controller().limit(limits=1, user_api="blas")
 
