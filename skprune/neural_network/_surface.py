@@ -30,6 +30,7 @@ from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from .._core.activations import ACTIVATIONS
+from .._core.blocks import row_blocks
 from .._core.network import Network
 
 
@@ -135,9 +136,28 @@ class PruningSurfaceMixin:
         output is not finite scores NaN.
         """
         network = self._network_view()
-        output = network.predict(X)
-        loss = float(network.loss_value(Y, output, sample_weight))
-        return loss, float(self._score_output(output, y, sample_weight))
+        n_rows = X.shape[0]
+        total = n_rows if sample_weight is None else float(np.sum(sample_weight))
+        if n_rows == 0 or total <= 0:
+            output = network.predict(X)
+            loss = float(network.loss_value(Y, output, sample_weight))
+            return loss, float(self._score_output(output, y, sample_weight))
+        # block by block: the outputs of all rows are never held, only the
+        # predicted labels (or values) that the score compares with y
+        loss, finite, predictions = 0.0, True, []
+        row_bytes = network._dtype(X).itemsize * sum(network.layer_units[1:])
+        for rows in row_blocks(n_rows, row_bytes):
+            weights = None if sample_weight is None else sample_weight[rows]
+            part = rows.stop - rows.start if weights is None else float(weights.sum())
+            output = network.predict(X[rows])
+            if part > 0:
+                loss += part * float(network.loss_value(Y[rows], output, weights))
+            finite = finite and bool(np.isfinite(output).all())
+            predictions.append(self._predict_from_output(output))
+        if not finite:
+            return loss / total, np.nan
+        y_pred = np.concatenate(predictions)
+        return loss / total, float(self._score_function(y, y_pred, sample_weight=sample_weight))
 
     def _retrain(self, X, y, sample_weight=None, n_epochs=1, learning_rate=None):
         """Train with the masks fixed: ``n_epochs`` epochs (iterations for lbfgs),
