@@ -18,7 +18,6 @@ import warnings
 
 import numpy as np
 from sklearn.datasets import load_digits
-from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_limits
 
 from skprune import OBDPruner, OBSPruner, PrunableMLPClassifier, UnitRemovalPruner

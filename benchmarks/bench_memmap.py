@@ -114,7 +114,6 @@ def main():
             seconds = time.perf_counter() - start
             rows.append([name, f"{seconds:.1f}", f"{memory.peak:,.0f}",
                          f"{memory.peak - baseline:,.0f}", f"{memory.traced:,.0f}"])
-        del X
     print(f"{args.rows:,} rows x 100 features, float32, memory-mapped ({file_mb:,.0f} MiB "
           f"file); labels in memory ({y.nbytes / 2**20:,.0f} MiB); (64, 32) network\n")
     print_table(["step", "seconds", "peak RssAnon (MiB)", "above start (MiB)",

@@ -159,3 +159,12 @@ def test_predict_follows_in_place_edits(fitted, n_rows):
     expected /= expected.sum(axis=1, keepdims=True)
     assert_allclose(net.predict_proba(rows), expected, rtol=1e-10)
 
+
+
+def test_estimator_predictions_in_blocks(fitted):
+    net, X, y = fitted
+    expected = net.predict(X), net.predict_proba(X), net.score(X, y)
+    with config_context(working_memory=TINY):
+        assert_array_equal(net.predict(X), expected[0])
+        assert_allclose(net.predict_proba(X), expected[1], rtol=1e-12)
+        assert net.score(X, y) == expected[2]

@@ -23,6 +23,7 @@ from .._core.network import (
     FlatParameters,
     free_parameter_mask,
 )
+from .._core.blocks import block_rows, row_blocks
 from .._core.threads import blas_threads_for, layer_flops
 from .._meta import PARAMETERS_X_Y_WEIGHT, docstring
 from .._packing import pack_weights, unpack_weights
@@ -402,7 +403,17 @@ class _BasePrunableMLP(PruningSurfaceMixin, SklearnConversionMixin, BaseEstimato
         return self._network_view().predict(X, sparse_below=sparse_below)
 
     def _predict(self, X, check_input=True):
-        return self._predict_from_output(self._forward(X, check_input=check_input))
+        if check_input:
+            X = self._read_inputs(validate_predict_inputs(self, X))
+        # block by block, so that only the predictions of all rows are held
+        network = self._network_view()
+        row_bytes = network._dtype(X).itemsize * sum(network.layer_units[1:])
+        if X.shape[0] <= block_rows(row_bytes):
+            return self._predict_from_output(self._forward(X, check_input=False))
+        return np.concatenate([
+            self._predict_from_output(self._forward(X[rows], check_input=False))
+            for rows in row_blocks(X.shape[0], row_bytes)
+        ])
 
     def _score_output(self, output, y, sample_weight=None):
         """Score (accuracy or R^2) of already computed output activations."""

@@ -26,9 +26,11 @@ _MiB = 2**20
 def _round_overhead(model, n_rows):
     """Bytes a round takes around any criterion: copies of the parameters, and
     the pass that scores the network on the data (a block of rows, the
-    outputs of all rows and the targets they are compared with)."""
+    encoded targets of all rows, and their predicted labels or values with
+    the copies the score makes of them)."""
     itemsize = model.coefs_[0].dtype.itemsize
-    return 3 * 8 * model.n_params_ + 3 * itemsize * n_rows * model.n_outputs_ + _row_block(model, n_rows)
+    return (3 * 8 * model.n_params_ + itemsize * n_rows * model.n_outputs_
+            + 3 * 8 * n_rows + _row_block(model, n_rows))
 
 
 def _row_block(model, n_rows):
