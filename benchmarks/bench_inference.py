@@ -15,8 +15,9 @@ and of its ``compact()`` copy (dead units and unread inputs removed) against
 the dense network, on 10,000 and on 256 rows. The third times one-row
 ``predict`` against scikit-learn's ``MLPClassifier`` on the same weights.
 
-All with one BLAS thread (``threadpool_limits``), so that the ratios do not
-depend on what else runs on the machine.
+The first two tables are printed twice: with every BLAS thread, and inside
+``threadpool_limits(1)`` (SciPy's CSR product runs on one thread, so where
+the crossover lies depends on the threads the dense product has).
 
 Run:  python benchmarks/bench_inference.py
 """
@@ -140,10 +141,12 @@ def single_row():
 
 def main():
     warnings.simplefilter("ignore")
-    with threadpool_limits(1, user_api="blas"):
-        csr_crossover()
-        pruned_predict()
-        single_row()
+    for threads in (None, 1):
+        print(f"\n## BLAS threads: {threads or 'all (default)'}\n")
+        with threadpool_limits(threads, user_api="blas"):
+            csr_crossover()
+            pruned_predict()
+    single_row()
 
 
 if __name__ == "__main__":

@@ -13,20 +13,29 @@ import scipy.sparse as sp
 from .activations import ACTIVATIONS
 from .blocks import block_rows, row_blocks
 from .losses import OUTPUT_LOSSES
-from .threads import blas_threads_for, layer_flops
+from .threads import blas_thread_count, blas_threads_for, layer_flops
 
 
 # Layers at most this dense are multiplied as CSR matrices at predict time, on
-# batches of at least SPARSE_MIN_ROWS rows. Measured by
-# benchmarks/bench_inference.py (784-300-100-10, 10,000 rows, 2 cores,
-# OpenBLAS): SciPy's CSR product overtakes the dense BLAS product only above
-# about 97% sparsity (1.3x at 98%, 1.6x at 99%; 0.87x at 95%), in float32 and
-# float64 alike; on small batches building the CSR matrices costs more than
-# it saves.
-SPARSE_DENSITY_CROSSOVER = 0.03
+# batches of at least SPARSE_MIN_ROWS rows; the crossover depends on the BLAS
+# threads in effect, since SciPy's CSR product runs on one. Measured by
+# benchmarks/bench_inference.py (784-300-100-10, 10,000 rows, OpenBLAS): on
+# one thread the CSR product wins from about 85% sparsity (1.7x at 90%, 0.8-1.0x
+# at 80%), on two only above about 97% (1.3x at 98%, 0.9x at 95%), in float32
+# and float64 alike; on small batches building the CSR matrices costs more
+# than it saves.
+SPARSE_DENSITY_CROSSOVER = {1: 0.12, 2: 0.03}
 SPARSE_MIN_ROWS = 2048
 # Batches of at most this many rows are predicted in one forward pass.
 SMALL_BATCH = 64
+
+
+def sparse_crossover(n_rows):
+    """Density at most which a layer is multiplied as a CSR matrix, for a
+    batch of ``n_rows`` rows under the BLAS threads in effect (0: never)."""
+    if n_rows < SPARSE_MIN_ROWS:
+        return 0.0
+    return SPARSE_DENSITY_CROSSOVER[min(blas_thread_count(), 2)]
 
 
 def axpy(x, y, a, work):
@@ -190,15 +199,18 @@ class Network:
         for rows in row_blocks(X.shape[0], row_bytes):
             yield rows, self.forward(X[rows], buffers, n_layers)
 
-    def predict(self, X, sparse_below=0.0, block_size=512):
+    def predict(self, X, sparse_below=None, block_size=512):
         """Network output for ``X``, computed block by block.
 
         Only the output of all rows is held: hidden activations live for one
         block of rows at a time (:meth:`forward_blocks`). Layers whose
         density (fraction of non-zero weights) is at most ``sparse_below``
-        are multiplied as CSR matrices (:meth:`_predict_sparse`).
+        are multiplied as CSR matrices (:meth:`_predict_sparse`); by default
+        (None), at most the measured crossover (:func:`sparse_crossover`).
         """
         with blas_threads_for(layer_flops(self, min(X.shape[0], SPARSE_MIN_ROWS))):
+            if sparse_below is None:
+                sparse_below = sparse_crossover(X.shape[0])
             return self._predict(X, sparse_below, block_size)
 
     def _predict(self, X, sparse_below, block_size):

@@ -50,6 +50,12 @@ def blas_threads_for(flops):
     return _blas_controller().limit(limits=1, user_api="blas")
 
 
+def blas_thread_count():
+    """The number of threads BLAS would use now (the most of its libraries)."""
+    counts = [lib["num_threads"] for lib in _blas_controller().info() if lib["user_api"] == "blas"]
+    return max(counts, default=1)
+
+
 def blas_threads_for_downdates(n_entries):
     """A context in which BLAS uses one thread for rank-one downdates of a small matrix."""
     return blas_threads_for(SMALL_PRODUCT_FLOPS if n_entries >= SMALL_MATRIX_ENTRIES else 0)

@@ -17,13 +17,8 @@ from sklearn.utils.validation import (
 )
 
 from .._core.activations import HIDDEN_ACTIVATIONS
-from .._core.network import (
-    SPARSE_DENSITY_CROSSOVER,
-    SPARSE_MIN_ROWS,
-    FlatParameters,
-    free_parameter_mask,
-)
 from .._core.blocks import block_rows, row_blocks
+from .._core.network import FlatParameters, free_parameter_mask
 from .._core.threads import blas_threads_for, layer_flops
 from .._meta import PARAMETERS_X_Y_WEIGHT, docstring
 from .._packing import pack_weights, unpack_weights
@@ -399,8 +394,7 @@ class _BasePrunableMLP(PruningSurfaceMixin, SklearnConversionMixin, BaseEstimato
     def _forward(self, X, check_input=True):
         if check_input:
             X = self._read_inputs(validate_predict_inputs(self, X))
-        sparse_below = SPARSE_DENSITY_CROSSOVER if X.shape[0] >= SPARSE_MIN_ROWS else 0.0
-        return self._network_view().predict(X, sparse_below=sparse_below)
+        return self._network_view().predict(X)
 
     def _predict(self, X, check_input=True):
         if check_input:
