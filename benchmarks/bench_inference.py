@@ -63,7 +63,7 @@ def csr_crossover():
             coefs, intercepts = network(sparsity, dtype)
             net = Network(coefs, intercepts, "relu", "log_loss_softmax")
             clf = estimator(coefs, intercepts, X)
-            dense = best_of(lambda: net.predict(X), 5)
+            dense = best_of(lambda: net.predict(X, sparse_below=0.0), 5)
             sparse = best_of(lambda: net.predict(X, sparse_below=1.0), 5)
             auto = best_of(lambda: clf.predict(X), 5)
             rows.append([

@@ -168,3 +168,19 @@ def test_estimator_predictions_in_blocks(fitted):
         assert_array_equal(net.predict(X), expected[0])
         assert_allclose(net.predict_proba(X), expected[1], rtol=1e-12)
         assert net.score(X, y) == expected[2]
+
+
+@pytest.mark.parametrize("n_dropped", [1, 8])
+@pytest.mark.parametrize("n_rows", [5, 3000])
+def test_compacted_inputs_predict_alike_by_gather_or_padding(fitted, n_dropped, n_rows):
+    """Large batches of a network that reads most inputs multiply a padded first
+    layer; others gather the read columns: both give the network's outputs."""
+    net, X, y = fitted
+    net = PrunableMLPClassifier((16, 8), max_iter=50, random_state=0).fit(X, y)
+    net.masks_[0][:n_dropped] = False
+    net.set_params(warm_start=True, max_iter=5).fit(X, y)
+    compact = net.compact()
+    assert compact.coefs_[0].shape[0] == X.shape[1] - n_dropped
+    rows = np.resize(X, (n_rows, X.shape[1]))
+    assert_allclose(compact.predict_proba(rows), net.predict_proba(rows), rtol=1e-10)
+    assert_array_equal(compact.predict(rows), net.predict(rows))

@@ -392,22 +392,23 @@ class _BasePrunableMLP(PruningSurfaceMixin, SklearnConversionMixin, BaseEstimato
     # Prediction
     # ------------------------------------------------------------------
     def _forward(self, X, check_input=True):
-        if check_input:
-            X = self._read_inputs(validate_predict_inputs(self, X))
-        return self._network_view().predict(X)
+        """Output activations; without ``check_input``, ``X`` holds only the
+        columns the network reads (``_read_inputs``)."""
+        if not check_input:
+            return self._network_view().predict(X)
+        X, network = self._inputs_for_predict(validate_predict_inputs(self, X))
+        return network.predict(X)
 
-    def _predict(self, X, check_input=True):
-        if check_input:
-            X = self._read_inputs(validate_predict_inputs(self, X))
+    def _predict(self, X):
+        X = validate_predict_inputs(self, X)
         # block by block, so that only the predictions of all rows are held
-        network = self._network_view()
-        row_bytes = network._dtype(X).itemsize * sum(network.layer_units[1:])
-        if X.shape[0] <= block_rows(row_bytes):
-            return self._predict_from_output(self._forward(X, check_input=False))
-        return np.concatenate([
-            self._predict_from_output(self._forward(X[rows], check_input=False))
-            for rows in row_blocks(X.shape[0], row_bytes)
-        ])
+        row_bytes = X.dtype.itemsize * sum(W.shape[1] for W in self.coefs_)
+        blocks = [slice(None)] if X.shape[0] <= block_rows(row_bytes) else row_blocks(X.shape[0], row_bytes)
+        predictions = []
+        for rows in blocks:
+            block, network = self._inputs_for_predict(X[rows])
+            predictions.append(self._predict_from_output(network.predict(block)))
+        return predictions[0] if len(predictions) == 1 else np.concatenate(predictions)
 
     def _score_output(self, output, y, sample_weight=None):
         """Score (accuracy or R^2) of already computed output activations."""
