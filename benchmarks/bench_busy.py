@@ -61,6 +61,10 @@ def steps():
 def time_steps(named_steps, limit):
     times = {}
     for name, step in named_steps.items():
+        # OpenBLAS's threads spin for a while after a threaded product before
+        # they sleep: a step timed right after a threaded one would share
+        # the cores with them (a one-row predict measured 2x slower so)
+        time.sleep(0.5)
         if limit:
             with threadpool_limits(1, user_api="blas"):
                 times[name] = best_of(step, 3)
