@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_iris
+from sklearn.datasets import load_digits, load_iris
 from sklearn.exceptions import ConvergenceWarning
 
 from skprune import MagnitudePruner, OBDPruner, PrunableMLPClassifier
@@ -109,3 +109,35 @@ def test_regressor_label_and_from_cv_results():
 
 def net_classifier():
     return PrunableMLPClassifier((8,), solver="lbfgs", max_iter=300, random_state=0)
+
+
+def test_layer_summary_counts_what_the_masks_say():
+    import pandas as pd
+
+    from skprune import MagnitudePruner, PrunableMLPClassifier
+    from skprune.inspection import LayerSummary
+
+    X, y = load_digits(return_X_y=True)
+    pruner = MagnitudePruner(PrunableMLPClassifier((20,), max_iter=30, random_state=0),
+                             sparsity=[0.9, 0.5], retrain_iter=0).fit(X, y)
+    net = pruner.estimator_
+    net.masks_[1][3] = False  # hidden unit 3 reaches no output
+    net.coefs_[1][3] = 0.0
+    summary = net.layer_summary()
+    assert isinstance(summary, LayerSummary) and len(summary) == 2
+    for row, mask in zip(summary.rows, net.masks_):
+        assert row["shape"] == mask.shape and row["weights"] == mask.size
+        assert row["kept"] == mask.sum()
+        assert row["sparsity"] == pytest.approx(1 - mask.mean())
+        assert row["dead_inputs"] == (~mask.any(axis=1)).sum()
+        assert row["dead_units"] == (~mask.any(axis=0)).sum()
+    assert summary[1]["dead_inputs"] >= 1
+    assert summary[0]["dead_inputs"] == (~net.masks_[0].any(axis=1)).sum() > 0  # blank pixels
+    frame = pd.DataFrame(summary.as_dict())
+    assert list(frame["kept"]) == [m.sum() for m in net.masks_]
+    text = repr(summary)
+    assert "sparsity" in text and f"{net.masks_[0].sum():,}" in text and "total" in text
+    assert text.count("\n") == 4
+    assert summary._repr_html_().startswith("<table>") and "<td>total</td>" in summary._repr_html_()
+    compact = net.compact().layer_summary()
+    assert compact[1]["dead_inputs"] == 0 and compact[0]["dead_inputs"] == 0

@@ -26,6 +26,7 @@ from .._training.epochs import TrainingState, run_epochs
 from .._training.loops import run_lbfgs
 from .._training.optimizers import optimizer_for
 from ._convert import SklearnConversionMixin
+from ._summary import LayerSummaryMixin
 from ._surface import PruningSurfaceMixin
 from ._validation import validate_predict_inputs
 
@@ -53,7 +54,9 @@ def restored_on_failure(estimator):
         raise
 
 
-class _BasePrunableMLP(PruningSurfaceMixin, SklearnConversionMixin, BaseEstimator, metaclass=ABCMeta):
+class _BasePrunableMLP(
+    PruningSurfaceMixin, SklearnConversionMixin, LayerSummaryMixin, BaseEstimator, metaclass=ABCMeta
+):
     """Shared implementation of the prunable MLP classifier and regressor."""
 
     _parameter_constraints: dict = {

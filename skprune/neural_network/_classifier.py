@@ -190,6 +190,30 @@ class PrunableMLPClassifier(ClassifierMixin, _BasePrunableMLP):
 
     _score_function = staticmethod(accuracy_score)
 
+    @docstring(parameters=PARAMETERS_X_Y_WEIGHT)
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy of ``predict(X)`` against ``y``.
+
+        ${parameters}
+
+        Returns
+        -------
+        score : float
+            ``sklearn.metrics.accuracy_score(y, self.predict(X), sample_weight=sample_weight)``.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from skprune import PrunableMLPClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> clf = PrunableMLPClassifier((8,), solver="lbfgs", max_iter=500,
+        ...                             random_state=0).fit(X, y)
+        >>> round(clf.score(X, y), 2)
+        0.99
+        """
+        return super().score(X, y, sample_weight=sample_weight)
+
+
     def _predict_from_output(self, output):
         """Class labels from the network's output activations."""
         if self.n_outputs_ == 1:

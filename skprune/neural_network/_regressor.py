@@ -159,6 +159,30 @@ class PrunableMLPRegressor(RegressorMixin, _BasePrunableMLP):
 
     _score_function = staticmethod(r2_score)
 
+    @docstring(parameters=PARAMETERS_X_Y_WEIGHT)
+    def score(self, X, y, sample_weight=None):
+        """Coefficient of determination R^2 of ``predict(X)`` against ``y``.
+
+        ${parameters}
+
+        Returns
+        -------
+        score : float
+            ``sklearn.metrics.r2_score(y, self.predict(X), sample_weight=sample_weight)``.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_regression
+        >>> from skprune import PrunableMLPRegressor
+        >>> X, y = make_regression(200, 4, noise=1.0, random_state=0)
+        >>> reg = PrunableMLPRegressor(hidden_layer_sizes=(16,), solver="lbfgs", max_iter=2000,
+        ...                            random_state=0).fit(X, y)
+        >>> reg.score(X, y) > 0.99
+        True
+        """
+        return super().score(X, y, sample_weight=sample_weight)
+
+
     def _predict_from_output(self, output):
         """Predictions from the network's output activations."""
         return output.ravel() if output.shape[1] == 1 else output
