@@ -48,6 +48,7 @@ sphinx_gallery_conf = {
     "abort_on_example_error": True,
     "matplotlib_animations": False,
     # the timing table's page loads its scripts from the web; the site must not
+    # (sphinx-gallery 0.18 and later)
     "write_computation_times": False,
 }
 
