@@ -237,6 +237,23 @@ class PrunableMLPClassifier(ClassifierMixin, _BasePrunableMLP):
         -------
         self : object
             The updated estimator.
+
+        Examples
+        --------
+        Training over chunks of rows, as over a file too large for memory
+        (a memory-mapped array works the same way):
+
+        >>> import numpy as np
+        >>> from sklearn.datasets import load_digits
+        >>> from skprune import PrunableMLPClassifier
+        >>> X, y = load_digits(return_X_y=True)
+        >>> clf = PrunableMLPClassifier((32,), learning_rate_init=0.01, random_state=0)
+        >>> for epoch in range(5):
+        ...     for start in range(0, len(X), 500):
+        ...         rows = slice(start, start + 500)
+        ...         clf = clf.partial_fit(X[rows] / 16, y[rows], classes=np.arange(10))
+        >>> clf.score(X / 16, y) > 0.9
+        True
         """
         first_call = not hasattr(self, "classes_")
         if first_call and classes is None:

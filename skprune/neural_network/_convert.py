@@ -148,6 +148,21 @@ class SklearnConversionMixin:
         Returns
         -------
         mlp : MLPClassifier or MLPRegressor
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.datasets import load_iris
+        >>> from skprune import MagnitudePruner, PrunableMLPClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> pruner = MagnitudePruner(PrunableMLPClassifier((8,), solver="lbfgs", max_iter=500,
+        ...                                                random_state=0),
+        ...                          sparsity=0.5).fit(X, y)
+        >>> mlp = pruner.estimator_.to_sklearn()
+        >>> type(mlp).__name__
+        'MLPClassifier'
+        >>> bool(np.array_equal(mlp.predict(X), pruner.predict(X)))
+        True
         """
         check_is_fitted(self)
         target = MLPClassifier if is_classifier(self) else MLPRegressor
