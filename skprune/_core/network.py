@@ -265,22 +265,8 @@ class Network:
         return out
 
     def loss_value(self, Y, output, sample_weight=None):
-        """The data term of the loss, ``loss_scale`` times the output loss's value.
-
-        Computed over blocks of rows, so that its temporaries (clipped
-        probabilities, per-output terms) never span all rows.
-        """
-        n = output.shape[0]
-        total = n if sample_weight is None else float(np.sum(sample_weight))
-        if total <= 0:
-            return self.loss_scale * self.loss.value(Y, output, sample_weight)
-        value = 0.0
-        for rows in row_blocks(n, 4 * output.dtype.itemsize * output.shape[1]):
-            weights = None if sample_weight is None else sample_weight[rows]
-            part = rows.stop - rows.start if weights is None else float(weights.sum())
-            if part > 0:
-                value += part * self.loss.value(Y[rows], output[rows], weights)
-        return self.loss_scale * value / total
+        """The data term of the loss, ``loss_scale`` times the output loss's value."""
+        return self.loss_scale * self.loss.value(Y, output, sample_weight)
 
     def backpropagate(self, activations, delta_out, buffers=None):
         """Yield ``(layer, delta)`` from the last layer to the first.
