@@ -38,3 +38,45 @@ def test_downdates_of_a_small_matrix_run_on_one_thread():
 
     assert solver(np.eye(3)) == 3.0
     assert seen == [{1}]
+
+
+def test_concurrent_fits_leave_the_blas_thread_count_as_it_was():
+    # The limit is shared and reference-counted: two threads entering and
+    # leaving it in any order restore the count saved by the first.
+    import threading
+
+    from sklearn.datasets import make_classification
+
+    from skprune import MagnitudePruner, PrunableMLPClassifier
+
+    X, y = make_classification(n_samples=120, n_features=8, n_informative=4, random_state=0)
+    barrier = threading.Barrier(2)
+
+    def work(seed):
+        barrier.wait()
+        for _ in range(15):
+            MagnitudePruner(PrunableMLPClassifier((8,), max_iter=2, random_state=seed),
+                            sparsity=0.5, retrain_iter=1).fit(X, y)
+
+    with threadpool_limits(2, user_api="blas"):
+        before = blas_threads()
+        workers = [threading.Thread(target=work, args=(seed,)) for seed in range(2)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        assert blas_threads() == before
+
+
+def test_interleaved_limits_restore_the_count_saved_first():
+    from skprune._core.threads import one_blas_thread
+
+    with threadpool_limits(2, user_api="blas"):
+        before = blas_threads()
+        first, second = one_blas_thread(), one_blas_thread()
+        first.__enter__()
+        second.__enter__()
+        first.__exit__(None, None, None)  # the other still holds it
+        assert set(blas_threads()) == {1}
+        second.__exit__(None, None, None)
+        assert blas_threads() == before

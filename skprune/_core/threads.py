@@ -10,10 +10,19 @@ ones keep the threads BLAS has. The choice depends on the sizes alone, never
 on the machine's load, so that a fit is bit-for-bit reproducible. The limit
 only ever lowers the number of threads: a user's own ``threadpool_limits``
 (or joblib's, in the workers of a parallel search) stays in force.
+
+BLAS's thread count belongs to the whole process, so the one-thread limit is
+shared: the first call that needs it saves the count and sets one thread,
+the last to leave restores it, under a lock. Two threads of the caller
+fitting at once can never restore each other's saved value (which would
+leave the process on one thread for good); while one of them holds the
+limit, the other's products run on one thread too, as two concurrent fits
+already occupy the cores.
 """
 
 import functools
-from contextlib import nullcontext
+import threading
+from contextlib import contextmanager, nullcontext
 
 from threadpoolctl import ThreadpoolController
 
@@ -29,12 +38,36 @@ SMALL_MATRIX_ENTRIES = 2**18
 
 _controller = None
 
+# The shared one-thread limit: how many calls hold it, and the limiter whose
+# restore gives back the count saved by the first of them.
+_limit_lock = threading.Lock()
+_limit_holders = 0
+_limiter = None
+
 
 def _blas_controller():
     global _controller
     if _controller is None:  # finding the BLAS libraries takes a fraction of a millisecond
         _controller = ThreadpoolController()
     return _controller
+
+
+@contextmanager
+def one_blas_thread():
+    """A context in which BLAS uses one thread; safe to enter from several threads."""
+    global _limit_holders, _limiter
+    with _limit_lock:
+        if _limit_holders == 0:
+            _limiter = _blas_controller().limit(limits=1, user_api="blas")
+        _limit_holders += 1
+    try:
+        yield
+    finally:
+        with _limit_lock:
+            _limit_holders -= 1
+            if _limit_holders == 0:
+                _limiter.restore_original_limits()
+                _limiter = None
 
 
 def blas_threads_for(flops):
@@ -47,7 +80,7 @@ def blas_threads_for(flops):
     """
     if flops >= SMALL_PRODUCT_FLOPS:
         return nullcontext()
-    return _blas_controller().limit(limits=1, user_api="blas")
+    return one_blas_thread()
 
 
 def blas_thread_count():
