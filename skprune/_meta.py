@@ -46,7 +46,8 @@ def docstring(**parts):
     """Decorator: fill the ``${name}`` placeholders of a function's doc string."""
 
     def decorate(function):
-        function.__doc__ = fill_doc(function.__doc__, **parts)
+        if function.__doc__ is not None:  # None under ``python -OO``
+            function.__doc__ = fill_doc(function.__doc__, **parts)
         return function
 
     return decorate

@@ -72,3 +72,15 @@ def _check_offline(html):
         assert (html / page).is_file()
     benchmarks = (html / "benchmarks.html").read_text()
     assert benchmarks.count("<table") >= 15 and "<pre>" not in benchmarks.split("Training speed")[1]
+
+
+def test_the_package_imports_without_docstrings():
+    # ``python -OO`` strips doc strings; the doc templates must not need them
+    import subprocess
+    import sys
+
+    code = ("import skprune, skprune.model_selection, skprune.inspection, "
+            "skprune.feature_selection, skprune.datasets, skprune.pruning; print('ok')")
+    out = subprocess.run([sys.executable, "-OO", "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"

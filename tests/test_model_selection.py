@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_breast_cancer, load_iris
+from sklearn.exceptions import FitFailedWarning
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, GroupKFold, LeaveOneOut, StratifiedKFold
 from sklearn.pipeline import make_pipeline
@@ -302,3 +303,119 @@ def test_multimetric_needs_a_refit_metric(iris):
     search = PrunerCV(MagnitudePruner(net()), sparsities=[0.5], cv=2,
                       scoring={"acc": "accuracy", "bal": "balanced_accuracy"}, refit=False).fit(X, y)
     assert "rank_test_bal" in search.cv_results_ and not hasattr(search, "best_index_")
+
+
+# ---------------------------------------------------------------------------
+# PrunerCV against GridSearchCV where they once differed
+# ---------------------------------------------------------------------------
+def one_shot(**params):
+    return MagnitudePruner(net(max_iter=200, **params), retrain_iter=0)
+
+
+def shuffled_iris():
+    X, y = load_iris(return_X_y=True)
+    perm = np.random.RandomState(0).permutation(len(y))
+    return X[perm], y[perm]
+
+
+def test_score_uses_the_scoring_as_gridsearchcv():
+    X, y = shuffled_iris()
+    levels = [0.2, 0.5, 0.8]
+    grid = GridSearchCV(one_shot(), {"sparsity": levels}, cv=3, scoring="neg_log_loss").fit(X, y)
+    ours = PrunerCV(one_shot(), sparsities=levels, cv=3, scoring="neg_log_loss").fit(X, y)
+    assert ours.best_index_ == grid.best_index_
+    assert ours.score(X, y) == pytest.approx(grid.score(X, y))
+    assert ours.score(X, y) < 0  # a log loss, not the accuracy
+
+
+def test_sample_weight_weighs_test_scores_as_the_installed_gridsearchcv():
+    X, y = shuffled_iris()
+    weights = np.random.RandomState(1).uniform(0.5, 2, len(y))
+    levels = [0.2, 0.5, 0.8]
+    grid = GridSearchCV(one_shot(), {"sparsity": levels}, cv=3).fit(X, y, sample_weight=weights)
+    ours = PrunerCV(one_shot(), sparsities=levels, cv=3).fit(X, y, sample_weight=weights)
+    for k in range(3):
+        assert_allclose(ours.cv_results_[f"split{k}_test_score"],
+                        grid.cv_results_[f"split{k}_test_score"], rtol=1e-12)
+
+
+def test_a_callable_returning_a_dict_is_multimetric_scoring():
+    from sklearn.metrics import accuracy_score, f1_score
+
+    X, y = shuffled_iris()
+
+    def two_metrics(estimator, X, y):
+        predicted = estimator.predict(X)
+        return {"acc": accuracy_score(y, predicted), "f1": f1_score(y, predicted, average="macro")}
+
+    levels = [0.2, 0.5, 0.8]
+    grid = GridSearchCV(one_shot(), {"sparsity": levels}, cv=3, scoring=two_metrics,
+                        refit="acc").fit(X, y)
+    ours = PrunerCV(one_shot(), sparsities=levels, cv=3, scoring=two_metrics, refit="acc").fit(X, y)
+    for key in ("mean_test_acc", "mean_test_f1", "rank_test_acc"):
+        assert_allclose(ours.cv_results_[key], grid.cv_results_[key], rtol=1e-12)
+    assert ours.multimetric_ and ours.best_index_ == grid.best_index_
+    assert ours.score(X, y) == pytest.approx(grid.score(X, y))
+    with pytest.raises(ValueError, match="refit must be the name"):
+        PrunerCV(one_shot(), sparsities=levels, cv=3, scoring=two_metrics).fit(X, y)
+
+
+def test_a_failed_fold_keeps_finite_times():
+    from sklearn.model_selection import KFold
+
+    from skprune import ScorePruner
+
+    X, y = shuffled_iris()
+    first = X[0].copy()
+
+    def fails_on_folds_with_row_0(estimator, X, y, sample_weight=None):
+        if X.shape[0] == 100 and np.array_equal(X[0], first):
+            raise RuntimeError("this fold fails")
+        return [np.abs(W) for W in estimator.coefs_]
+
+    pruner = ScorePruner(net(max_iter=200), score_func=fails_on_folds_with_row_0, retrain_iter=0)
+    with pytest.warns(FitFailedWarning, match="failed after 0 of 2"):
+        ours = PrunerCV(pruner, sparsities=[0.2, 0.5], cv=KFold(3)).fit(X, y)
+    for key in ("mean_fit_time", "std_fit_time", "mean_score_time", "std_score_time"):
+        assert np.all(np.isfinite(ours.cv_results_[key])), key
+    assert np.isnan(ours.cv_results_["split1_test_score"]).all()
+    assert not np.isnan(ours.cv_results_["split0_test_score"]).any()
+
+
+def test_a_failed_refit_leaves_a_fitted_search_as_it_was(iris):
+    import copy
+
+    X, y = iris
+    search = PrunerCV(MagnitudePruner(net(max_iter=50)), sparsities=[0.3, 0.6, 0.9], cv=3).fit(X, y)
+    before = copy.deepcopy(search.__dict__)
+    X_bad = X.copy()
+    X_bad[0, 0] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValueError):
+            search.fit(X_bad, y)
+    assert search.__dict__.keys() == before.keys()
+    for key in ("best_index_", "best_sparsity_", "best_score_", "best_params_", "n_splits_"):
+        assert search.__dict__[key] == before[key]
+    for key, value in before["cv_results_"].items():
+        assert_array_equal(search.cv_results_[key], value)
+    assert_array_equal(search.predict(X), before["best_estimator_"].predict(X))
+
+
+def test_levels_a_stopped_path_never_reached_are_never_chosen():
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    X = X[:600] / 16
+    y = y[:600]
+    pruner = UnitRemovalPruner(net(hidden_layer_sizes=(16,), max_iter=200), tol=0.02, retrain_iter=0)
+    with pytest.warns(UserWarning, match="stopped before sparsity"):
+        search = PrunerCV(pruner, sparsities=[0.25, 0.5, 0.75, 0.9], cv=3,
+                          selection="sparsest", tol=0.05).fit(X, y)
+    unreached = np.isnan(search.cv_results_["mean_test_score"])
+    assert unreached.any()  # the stopping rule ended some paths early
+    assert not unreached[search.best_index_]
+    assert search.best_estimator_.sparsity_ == pytest.approx(search.best_sparsity_, abs=0.05)
+    steps = []
+    pruner.fit_path(X, y, [0.25, 0.5, 0.75, 0.9], callback=lambda step, model: steps.append(step))
+    assert len(steps) < 4  # rounds after the stop are not called back

@@ -2,6 +2,7 @@
 
 import time
 import warnings
+from inspect import signature
 from numbers import Real
 
 import numpy as np
@@ -11,6 +12,7 @@ from sklearn.exceptions import FitFailedWarning
 from sklearn.metrics import check_scoring
 from sklearn.metrics._scorer import _check_multimetric_scoring
 from sklearn.model_selection import check_cv
+from sklearn.model_selection._search import BaseSearchCV
 from sklearn.pipeline import Pipeline
 from sklearn.utils import _safe_indexing, indexable
 from sklearn.utils.validation import _check_method_params
@@ -109,10 +111,29 @@ def fit_pruning_path(estimator, X, y, levels, callback=None, **fit_params):
     return estimator
 
 
-def _score(scorer, model, X, y, error_score):
-    """``scorer(model, X, y)``, or ``error_score`` with a warning if it raises."""
+# Whether the installed GridSearchCV passes ``sample_weight`` to the scorers
+# that accept it (scikit-learn >= 1.9): PrunerCV weighs its test scores the same.
+SCORES_WEIGHTED = hasattr(BaseSearchCV, "_check_scorers_accept_sample_weight")
+
+
+def _accepts_sample_weight(scorer):
+    """Whether ``scorer`` takes ``sample_weight``, as GridSearchCV decides it."""
+    if hasattr(scorer, "_accept_sample_weight"):
+        return scorer._accept_sample_weight()
     try:
-        return scorer(model, X, y)
+        return "sample_weight" in signature(scorer).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _score(name, scorer, model, X, y, weights, error_score):
+    """``{metric: score}`` of ``scorer`` on ``model``; a callable returning a
+    dict gives several metrics. ``error_score`` (with a warning) if it raises."""
+    try:
+        if weights is not None and _accepts_sample_weight(scorer):
+            value = scorer(model, X, y, sample_weight=weights)
+        else:
+            value = scorer(model, X, y)
     except Exception:
         if error_score == "raise":
             raise
@@ -120,36 +141,48 @@ def _score(scorer, model, X, y, error_score):
             f"Scoring failed. The score on this train-test partition for this sparsity "
             f"is set to {error_score}.", UserWarning, stacklevel=2,
         )
-        return error_score
+        return {name: error_score}
+    if isinstance(value, dict):
+        return dict(value)
+    return {name: value}
 
 
 def _path_scores(estimator, X, y, train, test, levels, scorers, fold, fit_params,
                  error_score, return_train_score, verbose):
-    """One fold: ``{"test": {name: scores}, "train": ..., "fit_time", "score_time"}``."""
+    """One fold: the scores and times of every level its path reached.
+
+    Returns ``{"test": [{metric: score} per level], "train": ..., "fit_time",
+    "score_time", "failed"}``; a path that failed or stopped early (a
+    ``tol`` of unit removal) has fewer levels than ``levels``.
+    """
     X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
     X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
+    weights = fit_params.get("sample_weight") if SCORES_WEIGHTED else None
+    weights = {"test": None if weights is None else _safe_indexing(weights, test),
+               "train": None if weights is None else _safe_indexing(weights, train)}
     fit_params = _check_method_params(X, params=fit_params, indices=train)
     named = scorers if isinstance(scorers, dict) else {"score": scorers}
-    result = {"test": {n: [] for n in named}, "train": {n: [] for n in named},
-              "fit_time": [], "score_time": []}
+    result = {"test": [], "train": [], "fit_time": [], "score_time": [], "failed": None}
     clock = [time.perf_counter()]
+
+    def evaluate(model, X, y, kind):
+        scores = {}
+        for name, scorer in named.items():
+            scores.update(_score(name, scorer, model, X, y, weights[kind], error_score))
+        result[kind].append(scores)
 
     def score(step, model, transform):
         # the fit time of a level is that of its round (the dense fit counts
         # towards the first level); scoring is timed apart
         start = time.perf_counter()
         result["fit_time"].append(start - clock[0])
-        Xt_test = transform(X_test)
-        for name, scorer in named.items():
-            result["test"][name].append(_score(scorer, model, Xt_test, y_test, error_score))
+        evaluate(model, transform(X_test), y_test, "test")
         if return_train_score:
-            Xt_train = transform(X_train)
-            for name, scorer in named.items():
-                result["train"][name].append(_score(scorer, model, Xt_train, y_train, error_score))
+            evaluate(model, transform(X_train), y_train, "train")
         clock[0] = time.perf_counter()
         result["score_time"].append(clock[0] - start)
         if verbose > 1:
-            scores = ", ".join(f"{n}={v[-1]:.3f}" for n, v in result["test"].items())
+            scores = ", ".join(f"{n}={v:.3f}" for n, v in result["test"][-1].items())
             print(f"[CV {fold[0] + 1}/{fold[1]}] END sparsity={levels[step - 1]:g}; "
                   f"test {scores}; fit {result['fit_time'][-1]:.2f} s, "
                   f"score {result['score_time'][-1]:.2f} s")
@@ -160,17 +193,50 @@ def _path_scores(estimator, X, y, train, test, levels, scorers, fold, fit_params
         if error_score == "raise":
             raise
         warnings.warn(
-            f"Fitting the pruning path of fold {fold[0]} failed; its scores are set to "
-            f"{error_score}: {type(exc).__name__}: {exc}", FitFailedWarning, stacklevel=2,
+            f"Fitting the pruning path of fold {fold[0]} failed after "
+            f"{len(result['test'])} of {len(levels)} sparsities; the scores of the "
+            f"others are set to {error_score}: {type(exc).__name__}: {exc}",
+            FitFailedWarning, stacklevel=2,
         )
-        n = len(levels)
-        for kind in ("test", "train") if return_train_score else ("test",):
-            for name in named:
-                result[kind][name] = [error_score] * n
-        result["fit_time"] = [np.nan] * n
-        result["score_time"] = [np.nan] * n
+        # as GridSearchCV: the failed fit's elapsed time, no score time
+        result["fit_time"].append(time.perf_counter() - clock[0])
+        result["score_time"].append(0.0)
         result["failed"] = f"{type(exc).__name__}: {exc}"
+    else:
+        if len(result["test"]) < len(levels):
+            warnings.warn(
+                f"The pruning path of fold {fold[0]} stopped before sparsity "
+                f"{levels[len(result['test'])]:g} (the pruner's stopping rule); the "
+                "sparsities it did not reach are scored NaN and never chosen.",
+                UserWarning, stacklevel=2,
+            )
     return result
+
+
+def _stack(folds, kind, names, n_levels, error_score):
+    """``{metric: ndarray (n_levels, n_folds)}``: a failed fold's missing levels
+    get ``error_score``, an early-stopped fold's NaN."""
+    out = {name: np.full((n_levels, len(folds)), np.nan) for name in names}
+    for k, fold in enumerate(folds):
+        reached = fold[kind]
+        for level in range(n_levels):
+            if level < len(reached):
+                row = reached[level]
+                for name in names:  # a scorer that failed gave one error_score
+                    out[name][level, k] = row.get(name, next(iter(row.values())))
+            elif fold["failed"]:
+                for name in names:
+                    out[name][level, k] = error_score
+    return out
+
+
+def _times(folds, key, n_levels):
+    """ndarray (n_levels, n_folds) of times; levels a path never ran took 0 s."""
+    out = np.zeros((n_levels, len(folds)))
+    for k, fold in enumerate(folds):
+        times = fold[key][:n_levels]
+        out[: len(times), k] = times
+    return out
 
 
 def pruning_scores(estimator, X, y, levels, *, cv, scoring, n_jobs=None, groups=None,
@@ -183,7 +249,8 @@ def pruning_scores(estimator, X, y, levels, *, cv, scoring, n_jobs=None, groups=
     results : dict
         ``test`` and ``train``: ``{metric: ndarray (n_levels, n_folds)}``;
         ``fit_time`` and ``score_time``: ndarrays (n_levels, n_folds);
-        ``scorers``, ``multimetric``, ``n_splits``.
+        ``scorers``, ``multimetric`` (several metrics, from a list or dict
+        or a callable returning a dict), ``n_splits``.
     """
     _, pruner = split_pipeline(estimator)
     if y is None:
@@ -205,20 +272,24 @@ def pruning_scores(estimator, X, y, levels, *, cv, scoring, n_jobs=None, groups=
                               fit_params or {}, error_score, return_train_score, verbose)
         for k, (train, test) in enumerate(splits)
     )
-    if all(fold.get("failed") for fold in folds):
+    if all(fold["failed"] for fold in folds):
         details = "\n".join(sorted({fold["failed"] for fold in folds}))
         raise ValueError(
             f"All the {len(folds)} pruning paths failed. Set error_score='raise' to see "
             f"the tracebacks. The failures:\n{details}"
         )
-    names = folds[0]["test"].keys()
-    stack = {kind: {n: np.array([f[kind][n] for f in folds], dtype=float).T for n in names}
-             for kind in ("test", "train")}
+    # the metrics' names, from a level that was scored without error
+    names = next((list(row) for fold in folds for row in fold["test"]
+                  if not all(np.isnan(v) for v in row.values())), None)
+    names = names or (list(scorers) if isinstance(scorers, dict) else ["score"])
+    n = len(levels)
     return {
-        **stack,
-        "fit_time": np.array([f["fit_time"] for f in folds], dtype=float).T,
-        "score_time": np.array([f["score_time"] for f in folds], dtype=float).T,
-        "scorers": scorers, "multimetric": multimetric, "n_splits": len(splits),
+        "test": _stack(folds, "test", names, n, error_score),
+        "train": _stack(folds, "train", names, n, error_score),
+        "fit_time": _times(folds, "fit_time", n),
+        "score_time": _times(folds, "score_time", n),
+        "scorers": scorers, "multimetric": multimetric or names != ["score"],
+        "n_splits": len(splits),
     }
 
 

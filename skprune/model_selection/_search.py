@@ -8,7 +8,10 @@ from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
-from .._meta import DelegatingMixin, seed_unseeded
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import check_is_fitted
+
+from .._meta import DelegatingMixin, _delegate_has, seed_unseeded
 from ..neural_network import PrunableMLPClassifier
 from ..pruning import MagnitudePruner
 from ._pruning_curve import (
@@ -221,48 +224,87 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
                 "n_features_to_select)."
             )
         levels = check_sparsities(DEFAULT_SPARSITIES if self.sparsities is None else self.sparsities)
-        multimetric = is_multimetric(self.scoring)
-        if multimetric and not (self.refit is False or isinstance(self.refit, str)):
-            raise ValueError(
-                "For multi-metric scoring, refit must be the name of the metric that "
-                f"chooses the sparsity, or False; got refit={self.refit!r}."
-            )
+        self._check_refit(is_multimetric(self.scoring))  # before any work
         results = pruning_scores(
             estimator, X, y, levels, cv=self.cv, scoring=self.scoring, n_jobs=self.n_jobs,
             groups=groups, fit_params=fit_params, error_score=self.error_score,
             return_train_score=self.return_train_score, verbose=self.verbose,
             pre_dispatch=self.pre_dispatch,
         )
+        multimetric = results["multimetric"]  # a callable may return a dict
+        self._check_refit(multimetric)
         if multimetric and self.refit and self.refit not in results["test"]:
             raise ValueError(
                 f"refit={self.refit!r} is not one of the metrics {sorted(results['test'])}."
             )
-        self.cv_results_ = self._results(estimator, levels, results)
-        self.scorer_ = results["scorers"]
-        self.multimetric_ = multimetric
-        self.n_splits_ = results["n_splits"]
+        # Everything is computed before anything is set: a refit that fails
+        # leaves a fitted search as it was.
+        fitted = {
+            "cv_results_": self._results(estimator, levels, results),
+            "scorer_": results["scorers"],
+            "multimetric_": multimetric,
+            "n_splits_": results["n_splits"],
+        }
         if self.refit or not multimetric:
-            self._choose(levels, "score" if not multimetric else self.refit, estimator)
+            fitted.update(self._choose(levels, fitted["cv_results_"],
+                                       "score" if not multimetric else self.refit, estimator))
         if self.refit:
             start = time.perf_counter()
-            refitted = fit_pruning_path(estimator, X, y, levels[: self.best_index_ + 1], **fit_params)
-            self.refit_time_ = time.perf_counter() - start
-            split_pipeline(refitted)[1].set_params(sparsity=self.best_sparsity_)
-            self.best_estimator_ = refitted
-            self.n_features_in_ = refitted.n_features_in_
+            refitted = fit_pruning_path(estimator, X, y, levels[: fitted["best_index_"] + 1],
+                                        **fit_params)
+            fitted["refit_time_"] = time.perf_counter() - start
+            split_pipeline(refitted)[1].set_params(sparsity=fitted["best_sparsity_"])
+            fitted["best_estimator_"] = refitted
+            fitted["n_features_in_"] = refitted.n_features_in_
             for name in ("feature_names_in_", "classes_"):
                 if hasattr(refitted, name):
-                    setattr(self, name, getattr(refitted, name))
+                    fitted[name] = getattr(refitted, name)
+                else:
+                    self.__dict__.pop(name, None)
         else:
-            self.n_features_in_ = np.shape(X)[1]
+            fitted["n_features_in_"] = np.shape(X)[1]
+        self.__dict__.update(fitted)
         return self
+
+    @available_if(_delegate_has("score"))
+    def score(self, X, y, **params):
+        """Score of the refitted pruner with ``scoring`` (the refit metric),
+        or its own ``score`` when ``scoring`` is None, as
+        :meth:`sklearn.model_selection.GridSearchCV.score`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        **params : dict
+            Passed to the scorer (``sample_weight``, say).
+
+        Returns
+        -------
+        score : float
+        """
+        check_is_fitted(self, "best_estimator_")
+        if isinstance(self.scorer_, dict):
+            return self.scorer_[self.refit](self.best_estimator_, X, y, **params)
+        score = self.scorer_(self.best_estimator_, X, y, **params)
+        return score[self.refit] if self.multimetric_ else score
+
+    def _check_refit(self, multimetric):
+        """Several metrics need ``refit`` to name the one that chooses."""
+        if multimetric and not (self.refit is False or isinstance(self.refit, str)):
+            raise ValueError(
+                "For multi-metric scoring, refit must be the name of the metric that "
+                f"chooses the sparsity, or False; got refit={self.refit!r}."
+            )
 
     def _results(self, estimator, levels, results):
         """``cv_results_`` with the keys of ``GridSearchCV``'s."""
         name = sparsity_parameter(estimator)
         out = {}
         for kind in ("fit", "score"):
-            times = results[f"{kind}_time"]  # NaN for failed folds, as GridSearchCV
+            times = results[f"{kind}_time"]
             out[f"mean_{kind}_time"] = times.mean(axis=1)
             out[f"std_{kind}_time"] = times.std(axis=1)
         out[f"param_{name}"] = np.ma.MaskedArray(levels.astype(float), mask=np.zeros(len(levels), bool))
@@ -279,14 +321,20 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
                     out[f"rank_test_{metric}"] = rank_scores(out[f"mean_test_{metric}"])
         return out
 
-    def _choose(self, levels, metric, estimator):
-        """``best_index_`` and friends from the mean test scores of ``metric``."""
-        means = self.cv_results_[f"mean_test_{metric}"]
-        best = int(np.argmin(self.cv_results_[f"rank_test_{metric}"]))
+    def _choose(self, levels, cv_results, metric, estimator):
+        """``best_index_`` and friends from the mean test scores of ``metric``.
+
+        A level no fold's path reached (stopped early) has a NaN mean and is
+        never chosen.
+        """
+        means = cv_results[f"mean_test_{metric}"]
+        best = int(np.argmin(cv_results[f"rank_test_{metric}"]))
         if self.selection == "sparsest" and np.isfinite(means[best]):
             within = np.flatnonzero(means >= means[best] - self.tol)
             best = int(within.max())
-        self.best_index_ = best
-        self.best_sparsity_ = float(levels[best])
-        self.best_score_ = float(means[best])
-        self.best_params_ = {sparsity_parameter(estimator): self.best_sparsity_}
+        return {
+            "best_index_": best,
+            "best_sparsity_": float(levels[best]),
+            "best_score_": float(means[best]),
+            "best_params_": {sparsity_parameter(estimator): float(levels[best])},
+        }

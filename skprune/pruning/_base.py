@@ -336,7 +336,10 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         callback : callable, default=None
             Called as ``callback(step, estimator)`` after round ``step``
             (1-based), with the pruned network as it then is. The network is
-            pruned further after the call: copy it to keep it.
+            pruned further after the call: copy it to keep it. Once a
+            stopping rule ends pruning (``UnitRemovalPruner``'s ``tol``), the
+            round that stopped and those after it are not called back: their
+            levels were not reached.
         sample_weight : array-like of shape (n_samples,), default=None
             Weights of the samples.
 
@@ -397,7 +400,9 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
                 if self.retrain_iter and self._model_sparsity(model, data.reference) > before:
                     model._retrain(X, y, sample_weight, self.retrain_iter, self.retrain_learning_rate)
                 self._record(history, step, model, data, start, len(levels))
-            if callback is not None:
+            # a round that stopped (a stopping rule) did not reach its level:
+            # neither it nor the levels after it are reported as reached
+            if callback is not None and not stopped:
                 callback(step, model)
 
         self.sparsity_ = self._model_sparsity(model, data.reference)
