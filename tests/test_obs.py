@@ -317,3 +317,46 @@ def test_memory_bound_holds_within_one_and_a_half_times(digits, case):
     assert pruned.sparsity_ == pytest.approx(0.6, abs=0.01)
     with pytest.raises(ValueError, match="max_hessian_mb"):
         OBSPruner(net, **params, max_hessian_mb=0.9 * bound).fit(X, y, sample_weight=sample_weight)
+
+
+def test_auto_with_per_layer_sparsities():
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    net = PrunableMLPClassifier((8,), solver="lbfgs", max_iter=300, random_state=0)
+    pruner = OBSPruner(net, sparsity=[0.3, 0.6], retrain_iter=0).fit(X, y)
+    assert [int((~m).sum()) for m in pruner.estimator_.masks_] == [10, 14]  # round(0.3 * 32), round(0.6 * 24)
+
+
+def test_a_round_that_removes_nothing_builds_no_hessian(digits, monkeypatch):
+    from skprune.pruning import _obs
+
+    X, y = digits
+    net = PrunableMLPClassifier((100,), max_iter=5, random_state=0).fit(X, y)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a round that removes nothing built the Hessian")
+
+    monkeypatch.setattr(_obs, "gauss_newton_matrix", refuse)
+    monkeypatch.setattr(_obs, "input_grams", refuse)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dense = OBSPruner(net, prefit=True, sparsity=0.0).fit(X, y)
+    assert_array_equal(dense.predict(X), net.predict(X))
+    # a handful of removals still invert the whole Hessian: "auto" goes layer-wise
+    pruner = OBSPruner(net, prefit=True, sparsity=0.001)
+    data = PruningData(*net._training_arrays(X, y, None))
+    assert pruner._resolve_method(net, data, 0.001) == "layerwise"
+    assert OBSPruner(PrunableMLPClassifier((4,)))._resolve_method(
+        PrunableMLPClassifier((4,), max_iter=5, random_state=0).fit(X[:, :4], y), data, 0.5) == "full"
+
+
+@pytest.mark.parametrize("method", ["full", "layerwise"])
+def test_a_global_allocation_never_empties_a_layer(method):
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=200, n_features=6, n_informative=4, random_state=0)
+    net = PrunableMLPClassifier((6,), solver="lbfgs", max_iter=300, random_state=0).fit(X, y)
+    for sparsity in (0.9, 0.95):
+        pruner = OBSPruner(net, prefit=True, sparsity=sparsity, retrain_iter=0, method=method).fit(X, y)
+        assert all(m.any() for m in pruner.estimator_.masks_)

@@ -44,8 +44,10 @@ def _gauss_newton_block(n_free):
     return max(2**18, n_free**2 // 8)
 
 
-# "auto" picks the full Hessian while the greedy removals cost at most this
-# many multiply-adds (n_removals x n_params^2), and the exact layer-wise solver
+# "auto" picks the full Hessian while inverting it and the greedy removals
+# cost at most this many multiply-adds ((n_free + n_removals) x n_free^2: a
+# round that removes a handful of weights still inverts the whole Hessian),
+# and the exact layer-wise solver
 # while its downdates cost at most this many (n_removals x (fan_in + 1)^2).
 _FULL_OBS_BUDGET = 2e9
 # Numbers in one block of back-propagated directions when the global budget is
@@ -293,10 +295,20 @@ class OBSPruner(BasePruner):
         if self.method != "auto":
             return self.method
         memory_mb, n_free = self._full_memory_mb(model, data.X.shape[0])
-        n_removals = sparsity * sum(m.size for m in model.masks_)
-        if memory_mb <= self.max_hessian_mb and n_removals * n_free**2 <= _FULL_OBS_BUDGET:
+        n_removals = self._n_removals(model, sparsity)
+        if memory_mb <= self.max_hessian_mb and (n_free + n_removals) * n_free**2 <= _FULL_OBS_BUDGET:
             return "full"
         return "layerwise"
+
+    def _n_removals(self, model, sparsity):
+        """Weights a round to ``sparsity`` removes (one level, or one per layer)."""
+        masks = model.masks_
+        if self._scope(sparsity) == "layer":
+            levels = np.broadcast_to(np.asarray(sparsity, dtype=float), (len(masks),))
+            return sum(max(0, n_to_prune(m.size, level) - int(np.count_nonzero(~m)))
+                       for m, level in zip(masks, levels))
+        n_pruned = sum(int(np.count_nonzero(~m)) for m in masks)
+        return max(0, n_to_prune(sum(m.size for m in masks), sparsity) - n_pruned)
 
     def _round_flops(self, model, data, sparsity):
         if self._resolve_method(model, data, sparsity) == "full":  # the Hessian's products
@@ -344,7 +356,9 @@ class OBSPruner(BasePruner):
         pruned = [int(np.count_nonzero(~m)) for m in masks]
         if self._scope(sparsity) == "global":
             n_target = n_to_prune(params.n_coef, sparsity)
-            n_remove, quota = max(0, n_target - sum(pruned)), None
+            # a global allocation never empties a layer: each keeps one weight
+            quota = np.maximum(0, np.array([m.size for m in masks]) - np.array(pruned) - 1)
+            n_remove = min(max(0, n_target - sum(pruned)), int(quota.sum()))
         else:
             quota = np.maximum(0, np.array(targets) - np.array(pruned))
             n_remove = int(quota.sum())
