@@ -382,3 +382,48 @@ def test_fast_predict_validation_agrees_with_validate_data():
         net.predict(X[:, :3])
     with pytest.raises(ValueError, match="0 sample"):
         net.predict(X[:0])
+
+
+def test_one_row_predict_of_large_finite_float32_values_as_scikit_learn():
+    # the fast path's finiteness check must not overflow on finite values
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    clf = PrunableMLPClassifier((8,), solver="lbfgs", max_iter=300, random_state=0).fit(X, y)
+    row = np.array([[3e38, 3e38, 1.0, 1.0]], dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise"):
+            assert_array_equal(clf.predict(row), clf.to_sklearn().predict(row))
+    with pytest.raises(ValueError, match="infinity"):
+        clf.predict(np.array([[np.inf, 1.0, 1.0, 1.0]]))
+
+
+def hand_built(cls):
+    """Fitted state set by hand, exactly as scikit-learn's test_mlp.py::test_fit builds it."""
+    mlp = cls(solver="sgd", learning_rate_init=0.1, alpha=0.1, activation="logistic",
+              random_state=1, max_iter=1, hidden_layer_sizes=2, momentum=0)
+    mlp.coefs_ = [np.array([[0.1, 0.2], [0.3, 0.1], [0.5, 0]]), np.array([[0.1], [0.2]])]
+    mlp.intercepts_ = [np.array([0.1, 0.1]), np.array([1.0])]
+    mlp.n_outputs_, mlp.n_features_in_, mlp.n_iter_, mlp.learning_rate_ = 1, 3, 0, 0.1
+    mlp.n_layers_, mlp._coef_grads, mlp._intercept_grads = 3, [0] * 2, [0] * 2
+    mlp.out_activation_, mlp.t_, mlp.best_loss_ = "logistic", 0, np.inf
+    mlp.loss_curve_, mlp._no_improvement_count = [], 0
+    mlp._intercept_velocity = [np.zeros_like(b) for b in mlp.intercepts_]
+    mlp._coef_velocity = [np.zeros_like(W) for W in mlp.coefs_]
+    return mlp
+
+
+def test_a_network_whose_fitted_state_is_set_by_hand_trains_as_scikit_learns():
+    X, y = np.array([[0.6, 0.8, 0.7]]), np.array([0])
+    ours = hand_built(PrunableMLPClassifier)
+    assert ours.sparsity_ == 0.0 and ours.n_nonzero_params_ == 10
+    assert "3 x 2" in str(ours.layer_summary())
+    ours.masks_[1][0, 0] = False  # the masks it was given stick
+    assert ours.sparsity_ == 1 / 8
+    ours.masks_[1][0, 0] = True
+    expected = hand_built(MLPClassifier).partial_fit(X, y, classes=[0, 1])
+    ours.partial_fit(X, y, classes=[0, 1])
+    for W_ours, W_sklearn in zip(ours.coefs_, expected.coefs_):
+        assert_allclose(W_ours, W_sklearn, rtol=1e-10)
+    assert not hasattr(PrunableMLPClassifier(), "masks_")

@@ -314,3 +314,19 @@ def test_sparsity_schedules():
     assert_allclose(1 - geometric, [0.1, 0.01])
     assert_allclose(sparsity_schedule(0.5, 0.3, 3, "linear"), [0.5, 0.5, 0.5])
     assert_allclose(sparsity_schedule(0.2, 0.6, 1), [0.6])
+
+
+def test_poisson_targets_are_checked_whether_or_not_pruning_retrains():
+    from sklearn.datasets import make_regression
+
+    from skprune import PrunableMLPRegressor
+
+    X, y = make_regression(n_samples=100, n_features=5, random_state=0)
+    y = np.abs(y) / 100
+    net = PrunableMLPRegressor(loss="poisson", hidden_layer_sizes=(8,), solver="lbfgs",
+                               max_iter=100, random_state=0).fit(X, y)
+    y_bad = y.copy()
+    y_bad[0] = -5.0
+    for retrain_iter in (0, 2):
+        with pytest.raises(ValueError, match="negative which is not allowed for Poisson"):
+            MagnitudePruner(net, prefit=True, retrain_iter=retrain_iter).fit(X, y_bad)

@@ -328,10 +328,12 @@ class _BasePrunableMLP(
         """The stochastic solver's fitted state (fresh after lbfgs or a first fit)."""
         if getattr(self, "loss_curve_", None) is None:  # e.g. a warm start after lbfgs
             return TrainingState(self.n_iter_, self.t_, [], 0, np.inf, None, None)
+        # a state set by hand (as scikit-learn's own tests build one) may lack
+        # the early-stopping attributes
         return TrainingState(
             self.n_iter_, self.t_, self.loss_curve_, getattr(self, "_no_improvement_count", 0),
-            self.best_loss_, self.validation_scores_, self.best_validation_score_,
-            getattr(self, "loss_", None),
+            getattr(self, "best_loss_", np.inf), getattr(self, "validation_scores_", None),
+            getattr(self, "best_validation_score_", None), getattr(self, "loss_", None),
         )
 
     def _store_training_state(self, state):

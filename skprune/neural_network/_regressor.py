@@ -119,12 +119,16 @@ class PrunableMLPRegressor(RegressorMixin, _BasePrunableMLP):
 
     def _validate_input(self, X, y, incremental, reset):
         X, y = self._validate_X_y(X, y, reset)
-        if self.loss == "poisson" and np.any(y < 0):
+        self._check_targets(y)
+        return X, y
+
+    def _check_targets(self, y):
+        """The Poisson loss needs non-negative targets (scikit-learn's error)."""
+        if self.loss == "poisson" and np.any(np.asarray(y) < 0):
             raise ValueError(
                 "Some value(s) of y are negative which is not allowed for "
                 "Poisson regression."
             )
-        return X, y
 
     def _loss_scale(self):
         # As scikit-learn's MLPRegressor: the squared error is reported (and
@@ -141,6 +145,7 @@ class PrunableMLPRegressor(RegressorMixin, _BasePrunableMLP):
 
     def _encode_targets(self, y, dtype):
         """Targets as the network sees them: one column per output unit, in ``dtype``."""
+        self._check_targets(y)  # pruning without retraining validates them too
         return np.asarray(y).reshape(len(y), -1).astype(dtype, copy=False)
 
     @docstring(parameters=PARAMETERS_X)

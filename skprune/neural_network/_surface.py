@@ -37,6 +37,17 @@ from .._core.network import Network
 class PruningSurfaceMixin:
     """The pruning state of a network, and the protected methods that read and edit it."""
 
+    def __getattr__(self, name):
+        # A network whose fitted state was set by hand (``coefs_`` and
+        # ``intercepts_``, as scikit-learn's own tests build one) gets masks
+        # that keep every weight the first time they are read; edits of them
+        # in place then stick, as on a fitted network.
+        coefs = self.__dict__.get("coefs_")
+        if name != "masks_" or coefs is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        self.masks_ = [np.ones(np.shape(W), dtype=bool) for W in coefs]
+        return self.masks_
+
     @property
     def n_params_(self):
         """Number of weights and biases of the network, pruned or not."""

@@ -4,7 +4,9 @@
 a single row through a 784-300-100-10 network. A C-contiguous float array of
 the fitted width, from an estimator fitted without feature names, has nothing
 for it to convert or check but finiteness, and that is one sum (which is
-finite only if every entry is). Anything else -- lists, DataFrames, sparse
+finite only if every entry is), accumulated in float64 with overflow ignored
+as scikit-learn's own check does: finite float32 values cannot overflow it,
+and a sum that does overflow sends ``X`` to the element-wise check. Anything else -- lists, DataFrames, sparse
 matrices, integers, a wrong width, NaN or infinity -- goes through
 ``validate_data``, which converts it or raises scikit-learn's own error.
 """
@@ -12,6 +14,12 @@ matrices, integers, a wrong width, NaN or infinity -- goes through
 import numpy as np
 from sklearn import get_config
 from sklearn.utils.validation import validate_data
+
+
+def _sum_is_finite(X):
+    """Whether the float64 sum of ``X`` is finite (then so is every entry)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return bool(np.isfinite(X.sum(dtype=np.float64)))
 
 
 def validate_predict_inputs(estimator, X):
@@ -24,7 +32,7 @@ def validate_predict_inputs(estimator, X):
         and X.shape[1] == estimator.n_features_in_
         and X.flags.c_contiguous
         and not hasattr(estimator, "feature_names_in_")
-        and (get_config()["assume_finite"] or np.isfinite(X.sum()))
+        and (get_config()["assume_finite"] or _sum_is_finite(X))
     ):
         return X
     # dtype="numeric", as scikit-learn's MLPs validate at predict time

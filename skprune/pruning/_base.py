@@ -24,7 +24,7 @@ from .._meta import PARAMETERS_X_Y, PARAMETERS_X_Y_WEIGHT, DelegatingMixin, docs
 from .._training.epochs import interrupts_propagate
 from ..neural_network import PrunableMLPClassifier, PrunableMLPRegressor
 from ..neural_network._base import _BasePrunableMLP
-from ._allocation import allocate, check_scores, n_to_prune
+from ._allocation import allocate, check_scores
 from ._schedule import SCHEDULES, sparsity_schedule
 
 _ACCEPTED = (
@@ -392,11 +392,8 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
             if not stopped:
                 target = target if np.ndim(target) else float(target)
                 before = self._model_sparsity(model, data.reference)
-                if self._reached(model, data, target):  # the round removes nothing
-                    result = Round()
-                else:
-                    with blas_threads_for(self._round_flops(model, data, target)):
-                        result = self._prune(model, data, target, rng) or Round()
+                with blas_threads_for(self._round_flops(model, data, target)):
+                    result = self._prune(model, data, target, rng) or Round()
                 stopped, scores = result.stop, result.scores
                 # retraining repairs what a round removed; a round that removed
                 # nothing (sparsity=0, say) leaves the network as it was
@@ -421,14 +418,6 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
             else:
                 self.__dict__.pop(name, None)
         return self
-
-    def _reached(self, model, data, target):
-        """Whether ``model`` is already at ``target`` (a round would remove
-        nothing, and costs nothing)."""
-        if np.ndim(target):
-            return all(np.count_nonzero(~m) >= n_to_prune(m.size, level)
-                       for m, level in zip(model.masks_, target))
-        return self._model_sparsity(model, data.reference) >= target
 
     def _round_flops(self, model, data, sparsity):
         """Operations of a typical matrix product of a round: one BLAS thread

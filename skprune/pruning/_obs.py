@@ -316,6 +316,8 @@ class OBSPruner(BasePruner):
         return super()._round_flops(model, data, sparsity)
 
     def _prune(self, model, data, sparsity, random_state):
+        if self._n_removals(model, sparsity) == 0:
+            return  # a round that removes nothing builds and inverts nothing
         data = data.subsample(self.n_hessian_samples, random_state)
         if self._resolve_method(model, data, sparsity) == "full":
             self._prune_full(model, data, sparsity)
