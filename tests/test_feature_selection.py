@@ -140,3 +140,39 @@ def test_prunercv_refuses_a_selector_and_pruning_curve_walks_it():
         PrunerCV(InputPruner(net()), sparsities=[0.5], cv=2).fit(X, y)
     levels, train, test = pruning_curve(InputPruner(net()), X, y, sparsities=[0.3, 0.7], cv=2)
     assert test.shape == (2, 2)  # the levels are fractions of the features removed
+
+
+def test_one_feature_is_kept_by_default_on_a_one_feature_problem():
+    rng = np.random.RandomState(0)
+    X = rng.randn(60, 1)
+    y = (X[:, 0] > 0).astype(int)
+    selector = InputPruner(PrunableMLPClassifier((4,), solver="lbfgs", max_iter=200,
+                                                 random_state=0)).fit(X, y)
+    assert selector.n_features_ == 1 and selector.transform(X).shape == (60, 1)
+
+
+def test_inputs_pruned_by_hand_rank_last():
+    X, y = make_classification(n_samples=200, n_features=8, n_informative=3, n_redundant=0,
+                               shuffle=False, random_state=0)
+    net = PrunableMLPClassifier((16,), solver="lbfgs", max_iter=300, random_state=0).fit(X, y)
+    net.masks_[0][7, :] = False
+    selector = InputPruner(net, n_features_to_select=3, prefit=True).fit(X, y)
+    assert_array_equal(selector.ranking_ == 1, selector.support_)
+    assert selector.ranking_[7] == selector.ranking_.max() == 6
+    assert sorted(selector.ranking_[~selector.support_]) == [2, 3, 4, 5, 6]
+
+
+def test_a_gram_matrix_too_large_is_refused_before_any_work(monkeypatch):
+    import scipy.sparse as sp
+
+    from skprune._core import linalg
+
+    monkeypatch.setattr(linalg, "MAX_GRAM_MB", 1)  # 1 MiB: 256 features are too many
+    X = sp.random(50, 400, density=0.01, random_state=0, format="csr")
+    y = np.arange(50) % 2
+    net = PrunableMLPClassifier((2,), max_iter=1, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="X has 400 features: its Gram matrix"):
+        InputPruner(net, prefit=True, retrain_iter=0).fit(X, y)
+    with pytest.raises(ValueError, match="X has 400 features: its Gram matrix"):
+        InputPruner(PrunableMLPClassifier((2,), max_iter=1), retrain_iter=0).fit(X, y)
+    InputPruner(net, prefit=True, retrain_iter=0, criterion="magnitude").fit(X, y)  # needs none

@@ -20,3 +20,22 @@ def symmetrize(A, from_lower, block=512):
             A[i0:i1, :i0] = A[:i0, i0:i1].T
             lower = np.tril_indices(i1 - i0, -1)
             D[lower] = D.T[lower]
+
+
+# A Gram matrix and its inverse are (n + 1)^2 float64 numbers each; wider
+# ones are refused before any work rather than exhausting memory.
+MAX_GRAM_MB = 4096
+
+
+def check_gram_size(n, what):
+    """Refuse, with a ``ValueError``, a Gram matrix over ``n`` columns (and a
+    column of ones) whose inverse would take more than ``MAX_GRAM_MB``.
+
+    ``what`` names the columns in the message ("Hidden layer 0 has 300 units").
+    """
+    need_mb = 2 * 8 * (n + 1) ** 2 / 2**20
+    if need_mb > MAX_GRAM_MB:
+        raise ValueError(
+            f"{what}: its Gram matrix and inverse need about {need_mb:.0f} MiB, "
+            f"more than {MAX_GRAM_MB} MiB."
+        )

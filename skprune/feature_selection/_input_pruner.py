@@ -8,6 +8,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, St
 from sklearn.utils.validation import _num_features, check_is_fitted
 
 from .._core.curvature import augmented_normal_equations, gauss_newton_diagonal
+from .._core.linalg import check_gram_size
 from .._core.threads import blas_threads_for_downdates
 from .._meta import fill_doc
 from ..pruning._allocation import n_to_prune
@@ -46,7 +47,7 @@ MLPRegressor, default=None
 
     n_features_to_select : int or float, default=None
         Features to keep: a number, a fraction of the features (a float in
-        (0, 1)), or None for half of them.
+        (0, 1)), or None for half of them; at least one is kept.
 
     criterion : {"compensation", "obd", "magnitude"}, default="compensation"
         "compensation": the least-squares error of the first layer's
@@ -87,7 +88,8 @@ ${retrain}
     ranking_ : ndarray of shape (n_features,)
         1 for a selected feature; the removed ones ranked as
         :class:`~sklearn.feature_selection.RFE` ranks them, the last removed
-        2, the first removed the highest.
+        2, the first removed the highest; inputs already pruned before the
+        fit (a row of ``masks_[0]`` set to False by hand) rank last of all.
 
     See Also
     --------
@@ -162,7 +164,7 @@ ${retrain}
     # ------------------------------------------------------------------
     def _n_keep(self, n_features):
         if self.n_features_to_select is None:
-            return n_features // 2
+            return max(1, n_features // 2)  # one feature is kept, as a fraction keeps one
         if isinstance(self.n_features_to_select, Integral):
             if self.n_features_to_select > n_features:
                 raise ValueError(
@@ -193,6 +195,13 @@ ${retrain}
                 "InputPruner needs a network that reads all its inputs; this one was "
                 "compacted (active_inputs_). Use the network before compact()."
             )
+        if hasattr(model, "coefs_"):
+            self._check_gram(model.coefs_[0].shape[0])
+
+    def _check_gram(self, n_features):
+        """The compensation's Gram matrix over the inputs must fit (before any work)."""
+        if self.criterion == "compensation":
+            check_gram_size(n_features, f"X has {n_features} features")
 
     def _model_sparsity(self, model, reference):
         return float(np.mean(~model.masks_[0].any(axis=1)))
@@ -207,6 +216,7 @@ ${retrain}
         if n_remove <= 0:
             return None
         if self.criterion == "compensation":
+            self._check_gram(W.shape[0])
             removed, W_new, b_new = _remove_with_compensation(W, b, alive, data, n_remove)
         else:
             if self.criterion == "magnitude":
@@ -233,6 +243,8 @@ ${retrain}
         removed = data.notes.get("removed", [])
         for position, j in enumerate(removed):  # the last removed ranks 2
             ranking[j] = len(removed) - position + 1
+        # inputs pruned before the fit (by hand) were removed first of all
+        ranking[~data.reference.masks_[0].any(axis=1)] = len(removed) + 2
         self.ranking_ = ranking
 
     def _get_support_mask(self):

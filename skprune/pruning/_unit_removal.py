@@ -6,16 +6,13 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._core.curvature import input_grams
+from .._core.linalg import check_gram_size
 from .._core.threads import blas_threads_for_downdates
 from .._meta import fill_doc
 from ._allocation import n_to_prune
 from ._base import BasePruner, Round
 from ._docs import pruner_attributes_doc, pruner_parameters_doc
 from ._obs_solvers import RowRemoval
-
-# The Gram matrix of a hidden layer and its inverse are (units + 1)^2 each;
-# wider layers are refused rather than exhausting memory.
-MAX_GRAM_MB = 4096
 
 
 class UnitRemovalPruner(BasePruner):
@@ -150,12 +147,7 @@ class UnitRemovalPruner(BasePruner):
         if not widths:
             raise ValueError("UnitRemovalPruner needs a network with a hidden layer.")
         for layer in self._selected_layers(len(widths)):
-            need_mb = 2 * 8 * (widths[layer] + 1) ** 2 / 2**20
-            if need_mb > MAX_GRAM_MB:
-                raise ValueError(
-                    f"Hidden layer {layer} has {widths[layer]} units: its Gram matrix and "
-                    f"inverse need about {need_mb:.0f} MiB, more than {MAX_GRAM_MB} MiB."
-                )
+            check_gram_size(widths[layer], f"Hidden layer {layer} has {widths[layer]} units")
             if n_to_prune(widths[layer], max_level) >= widths[layer]:
                 raise ValueError(
                     f"sparsity={max_level:g} would remove every unit of hidden layer "
