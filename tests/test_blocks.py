@@ -184,3 +184,74 @@ def test_compacted_inputs_predict_alike_by_gather_or_padding(fitted, n_dropped, 
     rows = np.resize(X, (n_rows, X.shape[1]))
     assert_allclose(compact.predict_proba(rows), net.predict_proba(rows), rtol=1e-10)
     assert_array_equal(compact.predict(rows), net.predict(rows))
+
+
+def extra_memory(function, data_bytes):
+    """Peak memory ``function()`` allocates beyond what it returns, in units of the data."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        function()
+        return (tracemalloc.get_traced_memory()[1] - base) / data_bytes
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.fixture(scope="module")
+def wide_data():
+    rng = np.random.RandomState(0)
+    X = rng.randn(20000, 60).astype(np.float32)
+    y = (X[:, :5].sum(axis=1) > 0).astype(int) + (X[:, 5] > 1)
+    net = PrunableMLPClassifier((48, 24), max_iter=2, random_state=0).fit(X[:2000], y[:2000])
+    return X, y, net
+
+
+@pytest.mark.parametrize("make_pruner", [
+    lambda net: OBDPruner(net, prefit=True, retrain_iter=0, first_order=True, hessian="fisher"),
+    lambda net: OBDPruner(net, prefit=True, retrain_iter=0, hessian="gauss-newton"),
+], ids=["first-order", "gauss-newton"])
+def test_curvature_and_gradient_passes_stay_within_the_working_memory(wide_data, make_pruner):
+    X, y, net = wide_data
+    with config_context(working_memory=1):
+        assert extra_memory(lambda: make_pruner(net).fit(X, y), X.nbytes) < 0.5
+
+
+def test_a_compacted_network_takes_its_columns_block_by_block(wide_data):
+    from skprune import MagnitudePruner
+
+    X, y, net = wide_data
+    net = PrunableMLPClassifier((48, 24), max_iter=2, random_state=0).fit(X[:2000], y[:2000])
+    net.masks_[0][::5] = False  # 12 of 60 inputs no longer read
+    net._commit()
+    compact = net.compact()
+    assert compact.active_inputs_.size == 48
+    with config_context(working_memory=1):
+        for step in (lambda: compact.predict(X), lambda: compact.predict_proba(X),
+                     lambda: MagnitudePruner(compact, prefit=True, retrain_iter=0).fit(X, y)):
+            assert extra_memory(step, X.nbytes) < 0.5
+    assert_allclose(compact.predict_proba(X), net.predict_proba(X), rtol=1e-5)
+
+
+def test_first_order_criteria_on_a_compacted_network():
+    from skprune import ScorePruner
+    from skprune.pruning import loss_gradient
+
+    X, y = make_classification(n_samples=300, n_features=10, n_informative=4, n_classes=3,
+                               random_state=0)
+    net = PrunableMLPClassifier((16,), solver="lbfgs", max_iter=300, random_state=0).fit(X, y)
+    compacted = InputPruner(net, n_features_to_select=5, compact=True).fit(X, y).estimator_
+    full = InputPruner(net, n_features_to_select=5).fit(X, y).estimator_
+    read = compacted.active_inputs_
+    gradients = loss_gradient(compacted, X, y)
+    assert_allclose(gradients[0], loss_gradient(full, X, y)[0][read], rtol=1e-6, atol=1e-12)
+
+    def sensitivity(estimator, X, y, sample_weight=None):  # the README's criterion
+        return [np.abs(g * W) for g, W in zip(loss_gradient(estimator, X, y, sample_weight),
+                                               estimator.coefs_)]
+
+    pruner = ScorePruner(compacted, prefit=True, sparsity=0.5, score_func=sensitivity,
+                         retrain_iter=3).fit(X, y)
+    assert pruner.sparsity_ == pytest.approx(0.5, abs=0.01)
+    assert pruner.estimator_.coefs_[0].shape == compacted.coefs_[0].shape

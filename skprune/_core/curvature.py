@@ -11,7 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import get_blas_funcs
 
-from .blocks import row_blocks
+from .blocks import block_rows, row_blocks
 from .linalg import symmetrize
 from .threads import passes_over_rows
 
@@ -77,6 +77,12 @@ def gauss_newton_diagonal(network, X, sample_weight=None, max_block_size=2**22, 
     weights = _normalised_weights(n_samples, sample_weight, network.coefs[0].dtype)
     n_outputs = network.layer_units[-1]
     block = max(1, max_block_size // (n_outputs * max(network.layer_units)))
+    # ... and within the block budget (scikit-learn's working_memory): a
+    # block's activations, its stacked directions and the two temporaries
+    # of a backward step
+    itemsize = network._dtype(X).itemsize
+    row_bytes = itemsize * (sum(network.layer_units) + 3 * n_outputs * max(network.layer_units))
+    block = min(block, block_rows(row_bytes))
     coef_diag = [np.zeros_like(W) for W in network.coefs] if coefs else None
     intercept_diag = [np.zeros_like(b) for b in network.intercepts]
     for start in range(0, n_samples, block):

@@ -89,9 +89,16 @@ class Network:
         over outputs while following the gradient of its sum: a regressor
         passes ``1 / n_outputs`` to reproduce its ``loss_``, its stopping rule
         and its L-BFGS iterates.
+    inputs : ndarray of int or None, default=None
+        The columns of ``X`` the first layer reads (a compacted network's
+        ``active_inputs_``); None means all. Every pass takes them from one
+        block of rows at a time, so the read columns of all rows are never
+        copied at once.
     """
 
-    def __init__(self, coefs, intercepts, activation, output_loss, masks=None, loss_scale=1.0):
+    def __init__(self, coefs, intercepts, activation, output_loss, masks=None, loss_scale=1.0,
+                 inputs=None):
+        self.inputs = inputs
         self.coefs = coefs
         self.loss_scale = loss_scale
         self.intercepts = intercepts
@@ -144,6 +151,12 @@ class Network:
             if m is not None:
                 G *= m
 
+    def read(self, X):
+        """The columns of ``X`` the first layer reads (``X`` itself if all)."""
+        if self.inputs is None:
+            return X
+        return X[:, self.inputs] if sp.issparse(X) else np.take(X, self.inputs, axis=1)
+
     def forward(self, X, buffers=None, n_layers=None):
         """Activations of every layer (or of the first ``n_layers``).
 
@@ -161,7 +174,7 @@ class Network:
             ``[X, A_1, ..., A_L]``; ``A_L`` is the network output.
         """
         n = X.shape[0]
-        activations = [X]
+        activations = [self.read(X)]
         last = self.n_layers - 1
         n_layers = self.n_layers if n_layers is None else n_layers
         for layer, (W, b) in enumerate(zip(self.coefs[:n_layers], self.intercepts)):
@@ -193,7 +206,8 @@ class Network:
         n_layers = self.n_layers if n_layers is None else n_layers
         dtype = self._dtype(X)
         widths = [W.shape[1] for W in self.coefs[:n_layers]]
-        row_bytes = dtype.itemsize * sum(widths) + extra_bytes_per_row
+        read = 0 if self.inputs is None else len(self.inputs)  # the columns taken
+        row_bytes = dtype.itemsize * (sum(widths) + read) + extra_bytes_per_row
         n_rows = min(X.shape[0], block_rows(row_bytes))
         buffers = [np.empty((n_rows, width), dtype=dtype) for width in widths]
         for rows in row_blocks(X.shape[0], row_bytes):
@@ -248,7 +262,7 @@ class Network:
         last = self.n_layers - 1
         for start in range(0, n, block_size):
             rows = slice(start, min(start + block_size, n))
-            A = X[rows]
+            A = self.read(X[rows])
             Z = None
             for layer, (W_t, b) in enumerate(layers):
                 if Z is None and sp.issparse(A):
@@ -292,10 +306,24 @@ class Network:
             delta = prev
 
     def weight_gradients(self, X, Y, sample_weight=None):
-        """Gradient of the unpenalised loss w.r.t. every weight matrix (new arrays)."""
-        coef_grads = [np.empty_like(W) for W in self.coefs]
-        intercept_grads = [np.empty_like(b) for b in self.intercepts]
-        self.loss_gradient(X, Y, sample_weight, 0.0, coef_grads, intercept_grads)
+        """Gradient of the unpenalised loss w.r.t. every weight matrix (new arrays).
+
+        Accumulated over blocks of rows (:meth:`forward_blocks`): the
+        activations and deltas of all rows are never held at once.
+        """
+        coef_grads = [np.zeros_like(W) for W in self.coefs]
+        scratch = [np.empty_like(W) for W in self.coefs]
+        sw_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+        delta_bytes = self._dtype(X).itemsize * 2 * max(self.layer_units)
+        for rows, activations in self.forward_blocks(X, extra_bytes_per_row=delta_bytes):
+            output = activations[-1]
+            delta_out = self.loss.delta(Y[rows], output, out=np.empty_like(output))
+            if sample_weight is not None:
+                delta_out *= sample_weight[rows, None]
+            delta_out *= 1.0 / sw_sum
+            for layer, delta in self.backpropagate(activations, delta_out):
+                coef_grads[layer] += _dot_tn(activations[layer], delta, scratch[layer])
+        self.mask_gradients(coef_grads)
         return coef_grads
 
     def loss_gradient(

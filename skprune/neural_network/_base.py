@@ -212,12 +212,14 @@ class _BasePrunableMLP(
         if not first_pass:
             # A fitted network keeps its dtype, as scikit-learn's does: the
             # batch is cast, not the weights (nor the optimiser state).
-            X = self._read_inputs(X).astype(self.coefs_[0].dtype, copy=False)
+            X = X.astype(self.coefs_[0].dtype, copy=False)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
         if y.ndim == 1:
             y = y.reshape((-1, 1))
-        layer_units = [X.shape[1]] + hidden_layer_sizes + [y.shape[1]]
+        # a compacted network reads only its active_inputs_ (block by block)
+        n_read = X.shape[1] if first_pass else len(getattr(self, "active_inputs_", range(X.shape[1])))
+        layer_units = [n_read] + hidden_layer_sizes + [y.shape[1]]
         self._random_state = check_random_state(self.random_state)
 
         if first_pass:
@@ -257,6 +259,8 @@ class _BasePrunableMLP(
         return self
 
     def _fit_lbfgs(self, network, params, X, Y, sample_weight):
+        # every iteration reads all rows: take the read columns once
+        X, network.inputs = network.read(X), None
         result = run_lbfgs(
             network, params, X, Y, sample_weight, self.alpha,
             max_iter=self.max_iter, max_fun=self.max_fun, tol=self.tol,
@@ -397,12 +401,10 @@ class _BasePrunableMLP(
     # Prediction
     # ------------------------------------------------------------------
     def _forward(self, X, check_input=True):
-        """Output activations; without ``check_input``, ``X`` holds only the
-        columns the network reads (``_read_inputs``)."""
-        if not check_input:
-            return self._network_view().predict(X)
-        X, network = self._inputs_for_predict(validate_predict_inputs(self, X))
-        return network.predict(X)
+        """Output activations; without ``check_input``, ``X`` is already validated."""
+        if check_input:
+            X = validate_predict_inputs(self, X)
+        return self._predict_network(X.shape[0]).predict(X)
 
     def _predict(self, X):
         X = validate_predict_inputs(self, X)
@@ -410,9 +412,9 @@ class _BasePrunableMLP(
         row_bytes = X.dtype.itemsize * sum(W.shape[1] for W in self.coefs_)
         blocks = [slice(None)] if X.shape[0] <= block_rows(row_bytes) else row_blocks(X.shape[0], row_bytes)
         predictions = []
+        network = self._predict_network(X.shape[0])
         for rows in blocks:
-            block, network = self._inputs_for_predict(X[rows])
-            predictions.append(self._predict_from_output(network.predict(block)))
+            predictions.append(self._predict_from_output(network.predict(X[rows])))
         return predictions[0] if len(predictions) == 1 else np.concatenate(predictions)
 
     def _score_output(self, output, y, sample_weight=None):

@@ -109,6 +109,7 @@ class PruningSurfaceMixin:
             f"{self.loss}_{self.out_activation_}",
             getattr(self, "masks_", None),
             self._loss_scale(),
+            getattr(self, "active_inputs_", None),
         )
 
     def _loss_scale(self):
@@ -126,7 +127,8 @@ class PruningSurfaceMixin:
             dtype=(np.float64, np.float32), multi_output=True,
             y_numeric=not is_classifier(self),
         )
-        X = self._read_inputs(X).astype(self.coefs_[0].dtype, copy=False)
+        # all the columns: the network takes those it reads block by block
+        X = X.astype(self.coefs_[0].dtype, copy=False)
         if is_classifier(self):
             unseen = np.setdiff1d(unique_labels(y), self.classes_)
             if unseen.size:
@@ -309,29 +311,23 @@ class PruningSurfaceMixin:
         self._checked_masks([self.coefs_[0].shape[0]] + [W.shape[1] for W in self.coefs_])
         return copy.deepcopy(self)._compact_in_place()
 
-    def _read_inputs(self, X):
-        """The columns of ``X`` the network reads: all of them, or after
-        :meth:`compact` dropped unread inputs, ``active_inputs_``."""
-        active = getattr(self, "active_inputs_", None)
-        if active is None:
-            return X
-        return X[:, active] if hasattr(X, "tocsr") else np.take(X, active, axis=1)
+    def _predict_network(self, n_rows):
+        """The network to predict ``n_rows`` all-column rows with.
 
-    def _inputs_for_predict(self, X):
-        """``(inputs, network)`` to predict all-column ``X`` with.
-
-        Gathering the read columns of many rows costs more than multiplying
-        the dropped ones by zero rows unless many were dropped
-        (``benchmarks/bench_inference.py``: at 10,000 x 784, taking 644
+        It takes the columns it reads block by block. Gathering them costs
+        more than multiplying the dropped ones by zero rows unless many were
+        dropped (``benchmarks/bench_inference.py``: at 10,000 x 784, taking 644
         columns costs 2.3 ms, the product with the 140 others 3.4 ms, and a
         CSR first layer skips them anyway): large batches of a network that
         reads more than 80% of its inputs are multiplied by the first layer
         padded with zero rows.
         """
         active = getattr(self, "active_inputs_", None)
-        if active is not None and X.shape[0] >= 2048 and active.size > 0.8 * self.n_features_in_:
-            return X, self._network_view([self._full_first_layer()] + self.coefs_[1:])
-        return self._read_inputs(X), self._network_view()
+        if active is not None and n_rows >= 2048 and active.size > 0.8 * self.n_features_in_:
+            network = self._network_view([self._full_first_layer()] + self.coefs_[1:])
+            network.inputs = None
+            return network
+        return self._network_view()
 
     def _compact_inputs(self):
         """Drop the inputs no connection reads; ``active_inputs_`` remembers the rest."""
