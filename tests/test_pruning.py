@@ -330,3 +330,18 @@ def test_poisson_targets_are_checked_whether_or_not_pruning_retrains():
     for retrain_iter in (0, 2):
         with pytest.raises(ValueError, match="negative which is not allowed for Poisson"):
             MagnitudePruner(net, prefit=True, retrain_iter=retrain_iter).fit(X, y_bad)
+
+
+def test_verbose_levels_and_a_target_below_the_networks_sparsity(capsys):
+    X, y = load_iris(return_X_y=True)
+    net = PrunableMLPClassifier((8,), solver="lbfgs", max_iter=200, random_state=0).fit(X, y)
+    MagnitudePruner(net, prefit=True, sparsity=0.5, n_steps=2, retrain_iter=2, verbose=1).fit(X, y)
+    one = capsys.readouterr().out.splitlines()
+    assert len(one) == 3 and "round" in one[1] and "total" in one[1]
+    pruned = MagnitudePruner(net, prefit=True, sparsity=0.5, n_steps=2, retrain_iter=2,
+                             verbose=2).fit(X, y)
+    two = capsys.readouterr().out.splitlines()
+    assert len(two) == 7 and sum("retraining" in line for line in two) == 2
+    with pytest.warns(UserWarning, match="already at sparsity 0.5"):
+        lower = MagnitudePruner(pruned.estimator_, prefit=True, sparsity=0.3).fit(X, y)
+    assert lower.sparsity_ == pytest.approx(0.5, abs=0.01)

@@ -71,9 +71,10 @@ ${retrain}
         Seeds the estimator when it has no ``random_state`` of its own.
 
     verbose : int, default=0
-        Print one line per round.
+        1 prints one line per round (scores, the round's time and the total);
+        2 also a line as each round starts pruning and as it starts retraining.
 
-    compact : bool, default=False
+    compact_estimator : bool, default=False
         Compact ``estimator_``: it then reads only the selected columns
         (``active_inputs_``), so prediction is faster in proportion.
 
@@ -129,7 +130,7 @@ ${retrain}
         "memory": [None, str, HasMethods(["cache"])],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
-        "compact": ["boolean"],
+        "compact_estimator": ["boolean"],
     }
 
     def __init__(
@@ -145,7 +146,7 @@ ${retrain}
         memory=None,
         random_state=None,
         verbose=0,
-        compact=False,
+        compact_estimator=False,
     ):
         self.estimator = estimator
         self.n_features_to_select = n_features_to_select
@@ -157,7 +158,7 @@ ${retrain}
         self.memory = memory
         self.random_state = random_state
         self.verbose = verbose
-        self.compact = compact
+        self.compact_estimator = compact_estimator
 
     # ------------------------------------------------------------------
     # The schedule in features

@@ -9,6 +9,7 @@ override the whole round, :meth:`BasePruner._prune`, and commit the same way.
 
 import copy
 import time
+import warnings
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 
@@ -151,7 +152,7 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         "memory": [None, str, HasMethods(["cache"])],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
-        "compact": ["boolean"],
+        "compact_estimator": ["boolean"],
     }
 
     # Name of the fitted attribute holding the last round's scores.
@@ -170,7 +171,7 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         memory=None,
         random_state=None,
         verbose=0,
-        compact=False,
+        compact_estimator=False,
     ):
         self.estimator = estimator
         self.sparsity = sparsity
@@ -182,7 +183,7 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         self.memory = memory
         self.random_state = random_state
         self.verbose = verbose
-        self.compact = compact
+        self.compact_estimator = compact_estimator
 
     # ------------------------------------------------------------------
     # The criterion
@@ -269,6 +270,61 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         :class:`~skprune.model_selection.PrunerCV` call it before the first fold.
         """
         self._check_model(self._make_estimator(), float(np.max(levels)))
+
+    # ------------------------------------------------------------------
+    # Shortcuts to the pruned network
+    # ------------------------------------------------------------------
+    def compact(self):
+        """A compacted copy of the pruned network, ``estimator_.compact()``.
+
+        Dead hidden units and unread inputs deleted; see
+        :meth:`PrunableMLPClassifier.compact`. The pruner is left as it is
+        (``compact_estimator=True`` compacts ``estimator_`` itself).
+
+        Returns
+        -------
+        network : PrunableMLPClassifier or PrunableMLPRegressor
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from skprune import PrunableMLPClassifier, UnitRemovalPruner
+        >>> X, y = load_iris(return_X_y=True)
+        >>> net = PrunableMLPClassifier((8,), solver="lbfgs", max_iter=300, random_state=0)
+        >>> pruner = UnitRemovalPruner(net, sparsity=0.5).fit(X, y)
+        >>> pruner.compact().hidden_layer_sizes
+        (4,)
+        """
+        return self._delegate().compact()
+
+    def to_sklearn(self):
+        """The pruned network as a scikit-learn MLP, ``estimator_.to_sklearn()``.
+
+        Returns
+        -------
+        mlp : MLPClassifier or MLPRegressor
+        """
+        return self._delegate().to_sklearn()
+
+    def layer_summary(self):
+        """Shapes, weights kept, sparsity and dead units of the pruned network's
+        layers, ``estimator_.layer_summary()``.
+
+        Returns
+        -------
+        summary : LayerSummary
+        """
+        return self._delegate().layer_summary()
+
+    @property
+    def masks_(self):
+        """The pruned network's masks, ``estimator_.masks_``."""
+        return self._delegate().masks_
+
+    @property
+    def n_nonzero_params_(self):
+        """Weights and biases of the pruned network that are not zero."""
+        return self._delegate().n_nonzero_params_
 
     # ------------------------------------------------------------------
     # The estimator to prune
@@ -383,7 +439,11 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         rng = check_random_state(self.random_state)
 
         if levels is None:
+            per_layer = np.ndim(getattr(self, "sparsity", None))  # (InputPruner counts features)
+            self._warn_if_above(model, data, self.sparsity if per_layer else self._max_level(X))
             levels = self._schedule(model, data)
+        else:
+            self._warn_if_above(model, data, levels[-1])
         start = time.perf_counter()
         history = {key: [] for key in ("step", "sparsity", "n_nonzero_params", "loss", "train_score", "time")}
         self._record(history, 0, model, data, start, len(levels))
@@ -392,21 +452,25 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
             if not stopped:
                 target = target if np.ndim(target) else float(target)
                 before = self._model_sparsity(model, data.reference)
+                round_start = time.perf_counter()
+                self._say(2, f"step {step}/{len(levels)}: pruning to sparsity {np.round(target, 4)}")
                 with blas_threads_for(self._round_flops(model, data, target)):
                     result = self._prune(model, data, target, rng) or Round()
                 stopped, scores = result.stop, result.scores
                 # retraining repairs what a round removed; a round that removed
                 # nothing (sparsity=0, say) leaves the network as it was
                 if self.retrain_iter and self._model_sparsity(model, data.reference) > before:
+                    self._say(2, f"step {step}/{len(levels)}: pruned in "
+                                 f"{time.perf_counter() - round_start:.2f} s; retraining")
                     model._retrain(X, y, sample_weight, self.retrain_iter, self.retrain_learning_rate)
-                self._record(history, step, model, data, start, len(levels))
+                self._record(history, step, model, data, start, len(levels), round_start)
             # a round that stopped (a stopping rule) did not reach its level:
             # neither it nor the levels after it are reported as reached
             if callback is not None and not stopped:
                 callback(step, model)
 
         self.sparsity_ = self._model_sparsity(model, data.reference)
-        self.estimator_ = model.compact() if self.compact else model
+        self.estimator_ = model.compact() if self.compact_estimator else model
         self.history_ = history
         if scores is not None:
             setattr(self, self._scores_attribute, scores)
@@ -424,7 +488,29 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         runs the round if it is small (:mod:`skprune._core.threads`)."""
         return layer_flops(model._network_view(), min(data.X.shape[0], 4096))
 
-    def _record(self, history, step, model, data, start, n_rounds):
+    def _say(self, level, message):
+        """Print ``message`` when ``verbose`` is at least ``level``."""
+        if self.verbose >= level:
+            print(f"[{type(self).__name__}] {message}", flush=True)
+
+    def _warn_if_above(self, model, data, target):
+        """Warn when the network is already sparser than the final target:
+        pruning never restores a weight, so such a fit removes nothing."""
+        if np.ndim(target):
+            now = np.array([np.count_nonzero(~m) / m.size for m in model.masks_])
+            above = bool(np.any(now > np.asarray(target) + 1e-12))
+        else:
+            now = self._model_sparsity(model, data.reference)
+            above = now > target + 1e-12
+        if above:
+            warnings.warn(
+                f"The network is already at sparsity {np.round(now, 4).tolist()}, above "
+                f"the target {np.round(target, 4).tolist()}: pruning never restores "
+                "weights, so nothing is removed where the network is already sparser.",
+                UserWarning, stacklevel=4,
+            )
+
+    def _record(self, history, step, model, data, start, n_rounds, round_start=None):
         """Append round ``step`` (of ``n_rounds``) to ``history``."""
         loss, score = model._evaluate(data.X, data.Y, data.y, data.sample_weight)
         elapsed = time.perf_counter() - start
@@ -435,9 +521,7 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         )
         for key, value in row.items():
             history[key].append(value)
-        if self.verbose:
-            print(
-                f"[{type(self).__name__}] step {step}/{n_rounds}: "
-                f"sparsity {row['sparsity']:.4f}, loss {row['loss']:.6f}, train score "
-                f"{row['train_score']:.4f}, {elapsed:.2f} s"
-            )
+        this_round = "" if round_start is None else f"round {time.perf_counter() - round_start:.2f} s, "
+        self._say(1, f"step {step}/{n_rounds}: sparsity {row['sparsity']:.4f}, loss "
+                     f"{row['loss']:.6f}, train score {row['train_score']:.4f}, "
+                     f"{this_round}total {elapsed:.2f} s")

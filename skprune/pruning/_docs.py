@@ -56,9 +56,10 @@ MLPRegressor, default=None
         the criterion's own draws (sample subsets, random scores).
 
     verbose : int, default=0
-        Print one line per round.
+        1 prints one line per round (scores, the round's time and the total);
+        2 also a line as each round starts pruning and as it starts retraining.
 
-    compact : bool, default=False
+    compact_estimator : bool, default=False
         Delete the hidden units left dead by pruning from ``estimator_``
         (see :meth:`PrunableMLPClassifier.compact`): a smaller, faster network
         with the same predictions.

@@ -94,7 +94,7 @@ class OBDPruner(BasePruner):
         memory=None,
         random_state=None,
         verbose=0,
-        compact=False,
+        compact_estimator=False,
         hessian="gauss-newton",
         scope="global",
         n_hessian_samples=None,
@@ -111,7 +111,7 @@ class OBDPruner(BasePruner):
             memory=memory,
             random_state=random_state,
             verbose=verbose,
-            compact=compact,
+            compact_estimator=compact_estimator,
         )
         self.hessian = hessian
         self.scope = scope

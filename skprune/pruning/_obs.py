@@ -175,7 +175,7 @@ class OBSPruner(BasePruner):
         memory=None,
         random_state=None,
         verbose=0,
-        compact=False,
+        compact_estimator=False,
         method="auto",
         damping=None,
         scope="global",
@@ -194,7 +194,7 @@ class OBSPruner(BasePruner):
             memory=memory,
             random_state=random_state,
             verbose=verbose,
-            compact=compact,
+            compact_estimator=compact_estimator,
         )
         self.method = method
         self.damping = damping

@@ -102,7 +102,7 @@ class UnitRemovalPruner(BasePruner):
         memory=None,
         random_state=None,
         verbose=0,
-        compact=False,
+        compact_estimator=False,
         criterion="contribution",
         layers="all",
         compensate=True,
@@ -119,7 +119,7 @@ class UnitRemovalPruner(BasePruner):
             memory=memory,
             random_state=random_state,
             verbose=verbose,
-            compact=compact,
+            compact_estimator=compact_estimator,
         )
         self.criterion = criterion
         self.layers = layers
