@@ -13,6 +13,8 @@ from skprune import (
     OBSPruner,
     PrunableMLPClassifier,
     PrunableMLPRegressor,
+    RandomPruner,
+    ScorePruner,
     UnitRemovalPruner,
 )
 
@@ -230,3 +232,33 @@ def test_pruner_shortcuts_to_the_pruned_network():
     assert str(pruner.layer_summary()) == str(pruner.estimator_.layer_summary())
     assert MagnitudePruner(net, compact_estimator=True, sparsity=0.8, retrain_iter=0).fit(
         X, y).estimator_.hidden_layer_sizes == compacted.hidden_layer_sizes
+
+
+def test_the_user_guides_skops_recipe_runs_as_written(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    pytest.importorskip("skops.io")
+    from sklearn.datasets import load_iris
+
+    from skprune.persistence import trusted_types
+    from skprune.feature_selection import InputPruner
+    from skprune.model_selection import PrunerCV
+
+    guide = (Path(__file__).parents[1] / "docs" / "user_guide.rst").read_text()
+    persistence = guide[guide.index("\nPersistence\n"):]
+    lines = persistence.split("code-block:: python\n\n", 1)[1].splitlines()
+    end = next(i for i, line in enumerate(lines) if line.strip() and not line.startswith(" " * 6))
+    code = "\n".join(line[6:] for line in lines[:end])
+    assert "trusted_types()" in code
+    monkeypatch.chdir(tmp_path)
+    X, y = load_iris(return_X_y=True)
+    net = PrunableMLPClassifier((8,), max_iter=30, random_state=0)
+    for pruner in (MagnitudePruner(net, sparsity=0.5), RandomPruner(net, random_state=0),
+                   ScorePruner(net), InputPruner(net, n_features_to_select=2),
+                   PrunerCV(MagnitudePruner(net), sparsities=[0.3, 0.6], cv=2),
+                   PrunerCV(MagnitudePruner(net), sparsities=[0.3, 0.6], cv=2, scoring="neg_log_loss")):
+        pruner.fit(X, y)
+        namespace = {"pruner": pruner}
+        exec(code, namespace)
+        assert_array_equal(namespace["pruner"].predict(X), pruner.predict(X))
+    assert SKPRUNE_TYPES <= set(trusted_types())

@@ -260,6 +260,14 @@ def pruning_scores(estimator, X, y, levels, *, cv, scoring, n_jobs=None, groups=
     if not (error_score == "raise" or isinstance(error_score, Real)):
         raise ValueError(f"error_score must be 'raise' or a number, got {error_score!r}.")
     pruner._check_path(levels)  # an impossible level fails before any work
+    if pruner.prefit:
+        warnings.warn(
+            f"{type(pruner).__name__}(prefit=True) prunes the same trained network in "
+            "every fold: if it was trained on these data, each test fold was part of its "
+            "training set and the scores are optimistic (the sparsest level within a "
+            "tolerance of the best is then too sparse). Cross-validate with prefit=False, "
+            "or score on data the network never saw.", UserWarning, stacklevel=3,
+        )
     X, y, groups = indexable(X, y, groups)
     cv = check_cv(cv, y, classifier=is_classifier(pruner))
     scorers, multimetric = check_scorers(estimator, scoring)
@@ -310,7 +318,7 @@ def pruning_curve(estimator, X, y, *, sparsities, groups=None, cv=None, scoring=
     A pruner with ``prefit=True`` prunes its already trained network in every
     fold (the network is shared, not cloned): the curve of a given model, for
     the cost of pruning alone -- optimistic where that network was trained on
-    the test folds too.
+    the test folds too (a warning says so).
 
     Parameters
     ----------
