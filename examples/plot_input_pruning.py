@@ -70,7 +70,7 @@ fig.tight_layout()
 # informative ones enter only through products and squares), so recursive
 # elimination with it keeps noise. The forest and the pruned network both
 # find the five. The pruned network keeps accepting all 30 columns;
-# ``compact_estimator=True`` (or ``estimator_.compact()``) makes it read only the five
+# ``compact=True`` (or ``estimator_.compact()``) makes it read only the five
 # it uses, so prediction is faster in proportion.
 compact = selector.estimator_.compact()
 print("compacted network reads columns", compact.active_inputs_,

@@ -5,7 +5,7 @@ Pruning a scikit-learn MLPClassifier and exporting it back
 An existing :class:`~sklearn.neural_network.MLPClassifier` can be pruned
 without retraining it from scratch (``prefit=True``), and the pruned network
 exported back to a plain ``MLPClassifier`` that needs only scikit-learn to
-load and run. ``compact_estimator=True`` also deletes the hidden units pruning left
+load and run. ``compact=True`` also deletes the hidden units pruning left
 dead, so the exported network is smaller, not only sparser.
 """
 
@@ -26,7 +26,7 @@ X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(X / 16, y, test_size=0.3, stratify=y, random_state=0)
 
 mlp = MLPClassifier((100,), random_state=0).fit(X_train, y_train)
-pruner = OBSPruner(mlp, sparsity=0.95, prefit=True, compact_estimator=True).fit(X_train, y_train)
+pruner = OBSPruner(mlp, sparsity=0.95, prefit=True, compact=True).fit(X_train, y_train)
 exported = pruner.estimator_.to_sklearn()
 
 print(f"scikit-learn MLP:  {sum(W.size for W in mlp.coefs_)} weights, "

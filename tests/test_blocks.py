@@ -241,7 +241,7 @@ def test_first_order_criteria_on_a_compacted_network():
     X, y = make_classification(n_samples=300, n_features=10, n_informative=4, n_classes=3,
                                random_state=0)
     net = PrunableMLPClassifier((16,), solver="lbfgs", max_iter=300, random_state=0).fit(X, y)
-    compacted = InputPruner(net, n_features_to_select=5, compact_estimator=True).fit(X, y).estimator_
+    compacted = InputPruner(net, n_features_to_select=5, compact=True).fit(X, y).estimator_
     full = InputPruner(net, n_features_to_select=5).fit(X, y).estimator_
     read = compacted.active_inputs_
     gradients = loss_gradient(compacted, X, y)

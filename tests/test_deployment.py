@@ -86,7 +86,7 @@ def test_compact_folds_constant_units_into_the_next_biases(digits, deep_net):
 def test_pruners_compact_option(digits, deep_net):
     X, y = digits
     plain = MagnitudePruner(deep_net, sparsity=0.97, prefit=True).fit(X, y)
-    compact = MagnitudePruner(deep_net, sparsity=0.97, prefit=True, compact_estimator=True).fit(X, y)
+    compact = MagnitudePruner(deep_net, sparsity=0.97, prefit=True, compact=True).fit(X, y)
     assert compact.estimator_.n_params_ < plain.estimator_.n_params_
     assert compact.sparsity_ == plain.sparsity_
     assert_allclose(compact.predict_proba(X), plain.predict_proba(X), rtol=1e-5, atol=1e-7)
@@ -220,9 +220,9 @@ def test_pruner_shortcuts_to_the_pruned_network():
     pruner = MagnitudePruner(net, sparsity=0.8, retrain_iter=0)
     assert not hasattr(pruner, "masks_")
     with pytest.raises(NotFittedError):
-        pruner.compact()
+        pruner.compacted()
     pruner.fit(X, y)
-    compacted = pruner.compact()
+    compacted = pruner.compacted()
     assert compacted is not pruner.estimator_
     assert compacted.hidden_layer_sizes == pruner.estimator_.compact().hidden_layer_sizes
     np.testing.assert_allclose(compacted.predict_proba(X), pruner.predict_proba(X), rtol=1e-10)
@@ -230,7 +230,7 @@ def test_pruner_shortcuts_to_the_pruned_network():
     assert all(a is b for a, b in zip(pruner.masks_, pruner.estimator_.masks_))
     np.testing.assert_array_equal(pruner.to_sklearn().predict(X), pruner.predict(X))
     assert str(pruner.layer_summary()) == str(pruner.estimator_.layer_summary())
-    assert MagnitudePruner(net, compact_estimator=True, sparsity=0.8, retrain_iter=0).fit(
+    assert MagnitudePruner(net, compact=True, sparsity=0.8, retrain_iter=0).fit(
         X, y).estimator_.hidden_layer_sizes == compacted.hidden_layer_sizes
 
 

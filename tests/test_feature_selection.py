@@ -88,7 +88,7 @@ def test_gridsearch_over_the_number_of_features_in_a_pipeline():
 
 def test_compact_reads_only_the_selected_columns():
     X, y = planted()
-    selector = InputPruner(net(), n_features_to_select=3, compact_estimator=True).fit(X, y)
+    selector = InputPruner(net(), n_features_to_select=3, compact=True).fit(X, y)
     plain = InputPruner(net(), n_features_to_select=3).fit(X, y)
     model = selector.estimator_
     assert_array_equal(model.active_inputs_, [0, 1, 2]) and model.coefs_[0].shape == (3, 16)
@@ -121,7 +121,7 @@ def test_bad_input():
             InputPruner(net(), n_features_to_select=bad).fit(X, y)
     with pytest.raises(TypeError, match="PrunableMLPClassifier"):
         InputPruner(LogisticRegression()).fit(X, y)
-    compacted = MagnitudePruner(net(), sparsity=0.9, compact_estimator=True).fit(X, y).estimator_
+    compacted = MagnitudePruner(net(), sparsity=0.9, compact=True).fit(X, y).estimator_
     if hasattr(compacted, "active_inputs_"):
         with pytest.raises(ValueError, match="compacted"):
             InputPruner(compacted, prefit=True).fit(X, y)

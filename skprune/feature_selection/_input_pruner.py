@@ -74,7 +74,7 @@ ${retrain}
         1 prints one line per round (scores, the round's time and the total);
         2 also a line as each round starts pruning and as it starts retraining.
 
-    compact_estimator : bool, default=False
+    compact : bool, default=False
         Compact ``estimator_``: it then reads only the selected columns
         (``active_inputs_``), so prediction is faster in proportion.
 
@@ -130,7 +130,7 @@ ${retrain}
         "memory": [None, str, HasMethods(["cache"])],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
-        "compact_estimator": ["boolean"],
+        "compact": ["boolean"],
     }
 
     def __init__(
@@ -146,7 +146,7 @@ ${retrain}
         memory=None,
         random_state=None,
         verbose=0,
-        compact_estimator=False,
+        compact=False,
     ):
         self.estimator = estimator
         self.n_features_to_select = n_features_to_select
@@ -158,7 +158,7 @@ ${retrain}
         self.memory = memory
         self.random_state = random_state
         self.verbose = verbose
-        self.compact_estimator = compact_estimator
+        self.compact = compact
 
     # ------------------------------------------------------------------
     # The schedule in features

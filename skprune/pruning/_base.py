@@ -152,7 +152,7 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         "memory": [None, str, HasMethods(["cache"])],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
-        "compact_estimator": ["boolean"],
+        "compact": ["boolean"],
     }
 
     # Name of the fitted attribute holding the last round's scores.
@@ -171,7 +171,7 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         memory=None,
         random_state=None,
         verbose=0,
-        compact_estimator=False,
+        compact=False,
     ):
         self.estimator = estimator
         self.sparsity = sparsity
@@ -183,7 +183,7 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         self.memory = memory
         self.random_state = random_state
         self.verbose = verbose
-        self.compact_estimator = compact_estimator
+        self.compact = compact
 
     # ------------------------------------------------------------------
     # The criterion
@@ -274,12 +274,14 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
     # ------------------------------------------------------------------
     # Shortcuts to the pruned network
     # ------------------------------------------------------------------
-    def compact(self):
+    def compacted(self):
         """A compacted copy of the pruned network, ``estimator_.compact()``.
 
         Dead hidden units and unread inputs deleted; see
         :meth:`PrunableMLPClassifier.compact`. The pruner is left as it is
-        (``compact_estimator=True`` compacts ``estimator_`` itself).
+        (``compact=True`` compacts ``estimator_`` itself). The method is not
+        called ``compact``: scikit-learn keeps parameters as attributes, and
+        the ``compact`` parameter would hide it.
 
         Returns
         -------
@@ -292,7 +294,7 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         >>> X, y = load_iris(return_X_y=True)
         >>> net = PrunableMLPClassifier((8,), solver="lbfgs", max_iter=300, random_state=0)
         >>> pruner = UnitRemovalPruner(net, sparsity=0.5).fit(X, y)
-        >>> pruner.compact().hidden_layer_sizes
+        >>> pruner.compacted().hidden_layer_sizes
         (4,)
         """
         return self._delegate().compact()
@@ -470,7 +472,7 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
                 callback(step, model)
 
         self.sparsity_ = self._model_sparsity(model, data.reference)
-        self.estimator_ = model.compact() if self.compact_estimator else model
+        self.estimator_ = model.compact() if self.compact else model
         self.history_ = history
         if scores is not None:
             setattr(self, self._scores_attribute, scores)

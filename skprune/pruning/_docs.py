@@ -59,7 +59,7 @@ MLPRegressor, default=None
         1 prints one line per round (scores, the round's time and the total);
         2 also a line as each round starts pruning and as it starts retraining.
 
-    compact_estimator : bool, default=False
+    compact : bool, default=False
         Delete the hidden units left dead by pruning from ``estimator_``
         (see :meth:`PrunableMLPClassifier.compact`): a smaller, faster network
         with the same predictions.

@@ -67,7 +67,7 @@ class MagnitudePruner(BasePruner):
         memory=None,
         random_state=None,
         verbose=0,
-        compact_estimator=False,
+        compact=False,
         scope="global",
     ):
         super().__init__(
@@ -81,7 +81,7 @@ class MagnitudePruner(BasePruner):
             memory=memory,
             random_state=random_state,
             verbose=verbose,
-            compact_estimator=compact_estimator,
+            compact=compact,
         )
         self.scope = scope
 

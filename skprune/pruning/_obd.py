@@ -94,7 +94,7 @@ class OBDPruner(BasePruner):
         memory=None,
         random_state=None,
         verbose=0,
-        compact_estimator=False,
+        compact=False,
         hessian="gauss-newton",
         scope="global",
         n_hessian_samples=None,
@@ -111,7 +111,7 @@ class OBDPruner(BasePruner):
             memory=memory,
             random_state=random_state,
             verbose=verbose,
-            compact_estimator=compact_estimator,
+            compact=compact,
         )
         self.hessian = hessian
         self.scope = scope

@@ -175,7 +175,7 @@ class OBSPruner(BasePruner):
         memory=None,
         random_state=None,
         verbose=0,
-        compact_estimator=False,
+        compact=False,
         method="auto",
         damping=None,
         scope="global",
@@ -194,7 +194,7 @@ class OBSPruner(BasePruner):
             memory=memory,
             random_state=random_state,
             verbose=verbose,
-            compact_estimator=compact_estimator,
+            compact=compact,
         )
         self.method = method
         self.damping = damping

@@ -91,7 +91,7 @@ class ScorePruner(BasePruner):
         memory=None,
         random_state=None,
         verbose=0,
-        compact_estimator=False,
+        compact=False,
     ):
         super().__init__(
             estimator,
@@ -104,7 +104,7 @@ class ScorePruner(BasePruner):
             memory=memory,
             random_state=random_state,
             verbose=verbose,
-            compact_estimator=compact_estimator,
+            compact=compact,
         )
         self.score_func = score_func
         self.scope = scope

@@ -102,7 +102,7 @@ class UnitRemovalPruner(BasePruner):
         memory=None,
         random_state=None,
         verbose=0,
-        compact_estimator=False,
+        compact=False,
         criterion="contribution",
         layers="all",
         compensate=True,
@@ -119,7 +119,7 @@ class UnitRemovalPruner(BasePruner):
             memory=memory,
             random_state=random_state,
             verbose=verbose,
-            compact_estimator=compact_estimator,
+            compact=compact,
         )
         self.criterion = criterion
         self.layers = layers
