@@ -1,8 +1,10 @@
 """A stateful random walk over the life of a prunable network.
 
-Hypothesis chains fit, partial_fit, mask edits, pruning, compaction, export to
-scikit-learn and back, pickling and continued training in random orders, with
-failing calls mixed in, and checks after every step that
+Hypothesis chains fit, partial_fit, mask edits, pruning (a first-order
+criterion on compacted inputs among the pruners), compaction, export to
+scikit-learn and back, a fitted state rebuilt by hand, two threads pruning at
+once, pickling and continued training in random orders, with failing calls
+mixed in, and checks after every step that
 
 * pruned weights are exactly zero (once a fit or a pruner has run since the
   masks were last edited by hand),
@@ -11,8 +13,10 @@ failing calls mixed in, and checks after every step that
 * a pickle round trip predicts identically.
 """
 
+import copy
 import os
 import pickle
+import threading
 import warnings
 
 import numpy as np
@@ -21,20 +25,41 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from numpy.testing import assert_array_equal
+from threadpoolctl import threadpool_info
 
-from skprune import MagnitudePruner, OBDPruner, OBSPruner, PrunableMLPClassifier, UnitRemovalPruner
+from skprune import (
+    MagnitudePruner,
+    OBDPruner,
+    OBSPruner,
+    PrunableMLPClassifier,
+    ScorePruner,
+    UnitRemovalPruner,
+)
+from skprune.pruning import loss_gradient
 
 RNG = np.random.RandomState(0)
 X = RNG.normal(size=(60, 4))
 Y = (X[:, 0] + X[:, 1] > 0).astype(int) + (X[:, 2] > 0.8)
 STEPS = {"count": 0}
 
+def sensitivity(estimator, X, y, sample_weight=None):
+    """``|g w|``, the README's first-order criterion (reads all columns of X)."""
+    gradients = loss_gradient(estimator, X, y, sample_weight)
+    return [np.abs(g * W) for g, W in zip(gradients, estimator.coefs_)]
+
+
 PRUNERS = {
     "magnitude": lambda net, s: MagnitudePruner(net, prefit=True, sparsity=s, retrain_iter=1),
+    "first-order": lambda net, s: ScorePruner(net, prefit=True, sparsity=s, retrain_iter=1,
+                                              score_func=sensitivity),
     "obd": lambda net, s: OBDPruner(net, prefit=True, sparsity=s),
     "obs": lambda net, s: OBSPruner(net, prefit=True, sparsity=s, method="layerwise"),
     "units": lambda net, s: UnitRemovalPruner(net, prefit=True, sparsity=min(s, 0.5)),
 }
+
+
+def blas_threads():
+    return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
 
 
 def snapshot(net):
@@ -123,6 +148,43 @@ class NetworkLife(RuleBasedStateMachine):
         if train_there and mlp.solver != "lbfgs":
             mlp.partial_fit(X, Y)
         self.net = PrunableMLPClassifier.from_sklearn(mlp, prune_zeros=True)
+        self.step()
+
+    @precondition(lambda self: self.net is not None and not self.masks_edited
+                  and not hasattr(self.net, "active_inputs_"))
+    @rule()
+    def rebuild_by_hand(self):
+        # the fitted state set attribute by attribute, as scikit-learn's own
+        # tests build one: no masks_, no optimiser, no early-stopping state
+        net = PrunableMLPClassifier(self.net.hidden_layer_sizes, solver=self.net.solver,
+                                    max_iter=5, random_state=0)
+        for name in ("coefs_", "intercepts_", "n_outputs_", "n_features_in_", "n_layers_",
+                     "out_activation_", "classes_", "_label_binarizer", "n_iter_", "t_"):
+            setattr(net, name, copy.deepcopy(getattr(self.net, name)))
+        net.loss_curve_, net.best_loss_ = [], np.inf
+        assert_array_equal(net.predict(X), self.net.predict(X))
+        assert net.n_nonzero_params_ == self.net.n_nonzero_params_
+        self.net = net
+        self.masks_edited = True  # its masks keep every weight, zeros included
+        self.step()
+
+    @precondition(lambda self: self.net is not None and not self.masks_edited)
+    @rule(seed=st.integers(0, 3))
+    def concurrent_prunes(self, seed):
+        # two threads pruning at once: the same results as one after the
+        # other, and the process's BLAS thread count as it was
+        made = [MagnitudePruner(self.net, prefit=True, sparsity=0.5, retrain_iter=2)
+                for _ in range(2)]
+        before = blas_threads()
+        workers = [threading.Thread(target=pruner.fit, args=(X, Y)) for pruner in made]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        assert blas_threads() == before
+        alone = MagnitudePruner(self.net, prefit=True, sparsity=0.5, retrain_iter=2).fit(X, Y)
+        for pruner in made:
+            assert_array_equal(pruner.predict_proba(X), alone.predict_proba(X))
         self.step()
 
     @precondition(lambda self: self.net is not None)
