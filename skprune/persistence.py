@@ -24,6 +24,7 @@ def trusted_types():
     True
     """
     from sklearn.metrics import _scorer
+    from sklearn.utils import _metadata_requests
 
     from ._discovery import all_estimators
     from ._training.optimizers import AdamOptimizer, SGDOptimizer
@@ -32,5 +33,7 @@ def trusted_types():
     # a fitted PrunerCV keeps its scorer_, as GridSearchCV does, with the
     # metric of a named scoring
     classes += [_scorer._PassthroughScorer, _scorer._Scorer]
+    # (scikit-learn 1.6's pass-through scorer also keeps its metadata request)
+    classes += [_metadata_requests.MetadataRequest, _metadata_requests.MethodMetadataRequest]
     classes += [_scorer.get_scorer(name)._score_func for name in _scorer.get_scorer_names()]
     return sorted({f"{obj.__module__}.{obj.__qualname__}" for obj in classes})
