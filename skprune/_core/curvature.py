@@ -117,16 +117,12 @@ def fisher_diagonal(network, X, Y, sample_weight=None):
     weights = _normalised_weights(X.shape[0], sample_weight, network._dtype(X))
     coef_diag = [np.zeros_like(W) for W in network.coefs]
     intercept_diag = [np.zeros_like(b) for b in network.intercepts]
-    delta_bytes = network._dtype(X).itemsize * 2 * max(network.layer_units)
-    for rows, activations in network.forward_blocks(X, extra_bytes_per_row=delta_bytes):
-        output = activations[-1]
-        delta_out = network.loss.delta(Y[rows], output, out=np.empty_like(output))
-        for layer, delta in network.backpropagate(activations, delta_out):
-            weighted_sq = delta * delta * weights[rows, None]
-            coef_diag[layer] += _dot_tn(
-                _square(activations[layer]), weighted_sq, np.empty_like(network.coefs[layer])
-            )
-            intercept_diag[layer] += weighted_sq.sum(axis=0)
+    for rows, activations, layer, delta in network.backward_blocks(X, Y):
+        weighted_sq = delta * delta * weights[rows, None]
+        coef_diag[layer] += _dot_tn(
+            _square(activations[layer]), weighted_sq, np.empty_like(network.coefs[layer])
+        )
+        intercept_diag[layer] += weighted_sq.sum(axis=0)
     return coef_diag, intercept_diag
 
 

@@ -314,17 +314,29 @@ class Network:
         coef_grads = [np.zeros_like(W) for W in self.coefs]
         scratch = [np.empty_like(W) for W in self.coefs]
         sw_sum = X.shape[0] if sample_weight is None else float(sample_weight.sum())
+        for _, activations, layer, delta in self.backward_blocks(X, Y, sample_weight, 1.0 / sw_sum):
+            coef_grads[layer] += _dot_tn(activations[layer], delta, scratch[layer])
+        self.mask_gradients(coef_grads)
+        return coef_grads
+
+    def backward_blocks(self, X, Y, sample_weight=None, scale=1.0):
+        """Yield ``(rows, activations, layer, delta)`` over blocks of rows.
+
+        The deltas of the loss w.r.t. every layer's pre-activations, from the
+        last layer to the first, for one block of rows at a time
+        (:meth:`forward_blocks`); the output delta is multiplied by
+        ``sample_weight`` (when given) and by ``scale``.
+        """
         delta_bytes = self._dtype(X).itemsize * 2 * max(self.layer_units)
         for rows, activations in self.forward_blocks(X, extra_bytes_per_row=delta_bytes):
             output = activations[-1]
             delta_out = self.loss.delta(Y[rows], output, out=np.empty_like(output))
             if sample_weight is not None:
                 delta_out *= sample_weight[rows, None]
-            delta_out *= 1.0 / sw_sum
+            if scale != 1.0:
+                delta_out *= scale
             for layer, delta in self.backpropagate(activations, delta_out):
-                coef_grads[layer] += _dot_tn(activations[layer], delta, scratch[layer])
-        self.mask_gradients(coef_grads)
-        return coef_grads
+                yield rows, activations, layer, delta
 
     def loss_gradient(
         self,

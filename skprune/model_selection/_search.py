@@ -7,9 +7,7 @@ import numpy as np
 from scipy.stats import rankdata
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted
 
 from .._meta import DelegatingMixin, _delegate_has, seed_unseeded
 from ..neural_network import PrunableMLPClassifier
@@ -285,10 +283,10 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         -------
         score : float
         """
-        check_is_fitted(self, "best_estimator_")
+        best = self._delegate()
         if isinstance(self.scorer_, dict):
-            return self.scorer_[self.refit](self.best_estimator_, X, y, **params)
-        score = self.scorer_(self.best_estimator_, X, y, **params)
+            return self.scorer_[self.refit](best, X, y, **params)
+        score = self.scorer_(best, X, y, **params)
         return score[self.refit] if self.multimetric_ else score
 
     def _check_refit(self, multimetric):

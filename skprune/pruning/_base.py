@@ -27,6 +27,7 @@ from ..neural_network import PrunableMLPClassifier, PrunableMLPRegressor
 from ..neural_network._base import _BasePrunableMLP
 from ._allocation import allocate, check_scores
 from ._schedule import SCHEDULES, sparsity_schedule
+from ._shortcuts import PrunedNetworkShortcutsMixin
 
 _ACCEPTED = (
     "a PrunableMLPClassifier, a PrunableMLPRegressor, or a scikit-learn "
@@ -129,7 +130,7 @@ def check_levels(levels):
     return levels
 
 
-class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
+class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
     """Base class of the pruners: fit dense, then prune and retrain in rounds.
 
     A criterion implements :meth:`_scores`, one array per layer shaped like
@@ -270,63 +271,6 @@ class BasePruner(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         :class:`~skprune.model_selection.PrunerCV` call it before the first fold.
         """
         self._check_model(self._make_estimator(), float(np.max(levels)))
-
-    # ------------------------------------------------------------------
-    # Shortcuts to the pruned network
-    # ------------------------------------------------------------------
-    def compacted(self):
-        """A compacted copy of the pruned network, ``estimator_.compact()``.
-
-        Dead hidden units and unread inputs deleted; see
-        :meth:`PrunableMLPClassifier.compact`. The pruner is left as it is
-        (``compact=True`` compacts ``estimator_`` itself). The method is not
-        called ``compact``: scikit-learn keeps parameters as attributes, and
-        the ``compact`` parameter would hide it.
-
-        Returns
-        -------
-        network : PrunableMLPClassifier or PrunableMLPRegressor
-
-        Examples
-        --------
-        >>> from sklearn.datasets import load_iris
-        >>> from skprune import PrunableMLPClassifier, UnitRemovalPruner
-        >>> X, y = load_iris(return_X_y=True)
-        >>> net = PrunableMLPClassifier((8,), solver="lbfgs", max_iter=300, random_state=0)
-        >>> pruner = UnitRemovalPruner(net, sparsity=0.5).fit(X, y)
-        >>> pruner.compacted().hidden_layer_sizes
-        (4,)
-        """
-        return self._delegate().compact()
-
-    def to_sklearn(self):
-        """The pruned network as a scikit-learn MLP, ``estimator_.to_sklearn()``.
-
-        Returns
-        -------
-        mlp : MLPClassifier or MLPRegressor
-        """
-        return self._delegate().to_sklearn()
-
-    def layer_summary(self):
-        """Shapes, weights kept, sparsity and dead units of the pruned network's
-        layers, ``estimator_.layer_summary()``.
-
-        Returns
-        -------
-        summary : LayerSummary
-        """
-        return self._delegate().layer_summary()
-
-    @property
-    def masks_(self):
-        """The pruned network's masks, ``estimator_.masks_``."""
-        return self._delegate().masks_
-
-    @property
-    def n_nonzero_params_(self):
-        """Weights and biases of the pruned network that are not zero."""
-        return self._delegate().n_nonzero_params_
 
     # ------------------------------------------------------------------
     # The estimator to prune

@@ -357,10 +357,9 @@ class OBSPruner(BasePruner):
         targets = self._layer_targets(model, sparsity)
         pruned = [int(np.count_nonzero(~m)) for m in masks]
         if self._scope(sparsity) == "global":
-            n_target = n_to_prune(params.n_coef, sparsity)
             # a global allocation never empties a layer: each keeps one weight
             quota = np.maximum(0, np.array([m.size for m in masks]) - np.array(pruned) - 1)
-            n_remove = min(max(0, n_target - sum(pruned)), int(quota.sum()))
+            n_remove = min(self._n_removals(model, sparsity), int(quota.sum()))
         else:
             quota = np.maximum(0, np.array(targets) - np.array(pruned))
             n_remove = int(quota.sum())
