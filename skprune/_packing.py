@@ -2,8 +2,10 @@
 
 Weight matrices are stored as their mask (packed bits) and the values of the
 unpruned weights only, so a 95%-sparse network's file is about a tenth of
-the dense one's. Only NumPy arrays and plain containers are used, so
-``skops.io`` can load the state without trusting any further type.
+the dense one's. Curves (``loss_curve_``) are stored as one array rather than
+a list of floats, which ``skops.io`` would write as one JSON entry per epoch
+(200 kB for 1,000 epochs). Only NumPy arrays and plain containers are used,
+so ``skops.io`` can load the state without trusting any further type.
 """
 
 import numpy as np
@@ -59,3 +61,69 @@ def unpack_vector(packed):
     vector = np.zeros(int(packed["size"]), dtype=packed["values"].dtype)
     vector[packed["index"]] = packed["values"]
     return vector
+
+
+def pack_array(array):
+    """An array of any shape as :func:`pack_vector` of its values and its shape."""
+    array = np.asarray(array)
+    return {"shape": np.array(array.shape, dtype=np.int64), **pack_vector(array.ravel())}
+
+
+def unpack_array(packed):
+    """Inverse of :func:`pack_array`."""
+    return unpack_vector(packed).reshape(tuple(int(s) for s in packed["shape"]))
+
+
+def pack_arrays(state, name):
+    """``state`` with its array or list of arrays ``name`` (a pruner's
+    scores, mostly zeros: the pruned weights') packed by :func:`pack_array`."""
+    value = state.get(name)
+    if isinstance(value, np.ndarray):
+        value = [value]
+    elif not (isinstance(value, list) and value and all(isinstance(v, np.ndarray) for v in value)):
+        return state
+    return {**{k: v for k, v in state.items() if k != name},
+            "_packed_arrays": {"name": name, "list": not isinstance(state[name], np.ndarray),
+                               "arrays": [pack_array(v) for v in value]}}
+
+
+def unpack_arrays(state):
+    """Inverse of :func:`pack_arrays`."""
+    if "_packed_arrays" not in state:
+        return state
+    state = dict(state)
+    packed = state.pop("_packed_arrays")
+    arrays = [unpack_array(p) for p in packed["arrays"]]
+    state[packed["name"]] = arrays if packed["list"] else arrays[0]
+    return state
+
+
+# Fitted attributes that are lists of floats, one per epoch.
+CURVES = ("loss_curve_", "validation_scores_")
+
+
+def pack_network_state(state, layer_units_check):
+    """The pickled state of a network: weights packed, curves as arrays.
+
+    ``layer_units_check`` is called first when there are weights (invalid
+    masks must not pickle silently).
+    """
+    state = dict(state)
+    if "coefs_" in state and "masks_" in state:
+        layer_units_check()
+        state["_packed_weights"] = pack_weights(state.pop("coefs_"), state.pop("masks_"))
+    curves = {name: np.asarray(state.pop(name), dtype=np.float64)
+              for name in CURVES if isinstance(state.get(name), list)}
+    if curves:
+        state["_packed_curves"] = curves
+    return state
+
+
+def unpack_network_state(state):
+    """Inverse of :func:`pack_network_state`."""
+    state = dict(state)
+    if "_packed_weights" in state:
+        state["coefs_"], state["masks_"] = unpack_weights(state.pop("_packed_weights"))
+    for name, curve in state.pop("_packed_curves", {}).items():
+        state[name] = curve.tolist()  # the floats that were stored, exactly
+    return state

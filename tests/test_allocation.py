@@ -173,8 +173,8 @@ def test_retrain_learning_rate_is_used_for_retraining_only(digits, net):
 def test_auto_retraining_is_a_warm_started_fit(digits, solver):
     X, y = digits
     net = PrunableMLPClassifier((20,), solver=solver, max_iter=80, random_state=0).fit(X, y)
-    model = MagnitudePruner(net, sparsity=0.7, prefit=True).fit(X, y).estimator_
-    manual = MagnitudePruner(net, sparsity=0.7, prefit=True, retrain_iter=0).fit(X, y).estimator_
+    model = MagnitudePruner(net, sparsity=0.7, n_steps=1, prefit=True).fit(X, y).estimator_
+    manual = MagnitudePruner(net, sparsity=0.7, n_steps=1, prefit=True, retrain_iter=0).fit(X, y).estimator_
     manual.set_params(warm_start=True).fit(X, y)
     for a, b in zip(model.coefs_, manual.coefs_):
         assert_array_equal(a, b)

@@ -84,11 +84,11 @@ PINNED = {
                   dict(sparsity=0.7, method="layerwise", layerwise_solver="exact", n_steps=2),
                   ("47cfd79e25da271d", 43.75080722308919, 1.360518492397464)),
     "obs-blockwise": (OBSPruner, "regressor",
-                      dict(sparsity=0.7, method="layerwise", layerwise_solver="blockwise"),
+                      dict(sparsity=0.7, method="layerwise", layerwise_solver="blockwise", n_steps=1),
                       ("7d17ab4b6010811f", 35.496902563233874, -5.625089361013433)),
     "units-contribution": (UnitRemovalPruner, "classifier", dict(sparsity=0.5, n_steps=2),
                            ("c0f2b9ff0f323f06", 52.41486737357172, 3.748545539579857)),
-    "units-error-tol": (UnitRemovalPruner, "classifier", dict(sparsity=0.6, criterion="error", tol=0.05),
+    "units-error-tol": (UnitRemovalPruner, "classifier", dict(sparsity=0.6, criterion="error", tol=0.05, n_steps=1),
                         ("1487b35fbf697204", 31.398654481413104, -0.37694269167352445)),
 }
 

@@ -122,6 +122,47 @@ def test_sparse_network_files_are_much_smaller(digits, deep_net):
     assert len(pickle.dumps(pruned.estimator_)) < 0.25 * dense_size
 
 
+def test_a_saved_pruner_keeps_its_scores_small_and_exact(digits, deep_net):
+    # the last round's scores were stored dense: a pruner's file was several
+    # times its network's
+    X, y = digits
+    pruner = MagnitudePruner(PrunableMLPClassifier((40, 20), max_iter=60, random_state=0),
+                             sparsity=0.95, retrain_iter=1).fit(X, y)
+    restored = pickle.loads(pickle.dumps(pruner))
+    for a, b in zip(restored.scores_, pruner.scores_):
+        assert_array_equal(a, b)
+    network = len(pickle.dumps(pruner.estimator_))
+    assert len(pickle.dumps(pruner)) < 1.6 * network
+    assert len(pickle.dumps(pruner)) < 0.4 * len(pickle.dumps(deep_net))
+
+
+def test_skops_files_store_curves_as_arrays(digits, deep_net):
+    # loss_curve_ was written as one JSON entry per epoch (about 230 bytes
+    # each): the file of a 95%-pruned Digits network was larger than the
+    # dense network's
+    sio = pytest.importorskip("skops.io")
+    X, y = digits
+    pruned = MagnitudePruner(deep_net, sparsity=0.95, prefit=True, retrain_iter=1).fit(X, y).estimator_
+    short = pickle.loads(pickle.dumps(pruned))
+    pruned.loss_curve_ = pruned.loss_curve_ + [0.1 * i for i in range(1000)]
+    short.loss_curve_ = short.loss_curve_[:1]
+    per_epoch = (len(sio.dumps(pruned)) - len(sio.dumps(short))) / (len(pruned.loss_curve_) - 1)
+    assert per_epoch <= 8.5
+    data = sio.dumps(pruned)
+    restored = sio.loads(data, trusted=sio.get_untrusted_types(data=data))
+    assert restored.loss_curve_ == pruned.loss_curve_ and isinstance(restored.loss_curve_, list)
+
+
+def test_an_export_to_scikit_learn_compresses_to_its_sparsity(digits, deep_net, tmp_path):
+    X, y = digits
+    pruned = MagnitudePruner(deep_net, sparsity=0.95, prefit=True, retrain_iter=1).fit(X, y)
+    dense_file = joblib.dump(deep_net.to_sklearn(), tmp_path / "dense.joblib", compress=3)[0]
+    sparse_file = joblib.dump(pruned.to_sklearn(), tmp_path / "pruned.joblib", compress=3)[0]
+    assert (tmp_path / "pruned.joblib").stat().st_size < 0.4 * (tmp_path / "dense.joblib").stat().st_size
+    assert_allclose(joblib.load(sparse_file).predict_proba(X), pruned.predict_proba(X), rtol=1e-12)
+    assert dense_file
+
+
 def test_regressor_and_sgd_state_round_trip():
     X, y = make_regression(n_samples=100, n_features=5, random_state=0)
     reg = PrunableMLPRegressor(hidden_layer_sizes=(10,), solver="sgd", max_iter=5,

@@ -39,8 +39,11 @@ def test_recovers_a_planted_feature_set(criterion, n_steps):
     assert_array_equal(selector.get_support(indices=True), [0, 1, 2])
     assert selector.n_features_ == 3 and selector.transform(X).shape == (400, 3)
     assert_array_equal(np.sort(selector.ranking_), [1, 1, 1, 2, 3, 4, 5, 6, 7, 8])
-    assert selector.history_["sparsity"][-1] == pytest.approx(0.7)
+    assert selector.history_["feature_sparsity"][-1] == selector.feature_sparsity_ == pytest.approx(0.7)
     model = selector.estimator_
+    # sparsity_ counts weights, as in every pruner: the first layer's rows of the 7 features
+    assert selector.sparsity_ == model.sparsity_
+    assert selector.sparsity_ == pytest.approx(7 * model.coefs_[0].shape[1] / sum(W.size for W in model.coefs_))
     assert not model.masks_[0][3:].any() and np.all(model.coefs_[0][3:] == 0)
 
 

@@ -21,7 +21,7 @@ from skprune import (
     PrunableMLPClassifier,
     PrunableMLPRegressor,
 )
-from skprune.pruning import BasePruner, sparsity_schedule
+from skprune.pruning import BasePruner, halving_rounds, sparsity_schedule
 
 PRUNERS = [
     MagnitudePruner,
@@ -221,9 +221,9 @@ def test_obd_uses_sample_weight_like_repeated_rows(digits):
     X, y = digits
     sw = np.random.RandomState(0).randint(0, 3, size=len(y))
     net = small_net().fit(X, y)
-    weighted = OBDPruner(net, sparsity=0.6, prefit=True).fit(X, y, sample_weight=sw)
-    repeated = OBDPruner(net, sparsity=0.6, prefit=True).fit(np.repeat(X, sw, axis=0), np.repeat(y, sw))
-    unweighted = OBDPruner(net, sparsity=0.6, prefit=True).fit(X, y)
+    weighted = OBDPruner(net, sparsity=0.6, n_steps=1, prefit=True).fit(X, y, sample_weight=sw)
+    repeated = OBDPruner(net, sparsity=0.6, n_steps=1, prefit=True).fit(np.repeat(X, sw, axis=0), np.repeat(y, sw))
+    unweighted = OBDPruner(net, sparsity=0.6, n_steps=1, prefit=True).fit(X, y)
     for a, b in zip(weighted.estimator_.masks_, repeated.estimator_.masks_):
         assert_array_equal(a, b)
     assert any((a != b).any() for a, b in zip(weighted.estimator_.masks_, unweighted.estimator_.masks_))
@@ -314,6 +314,27 @@ def test_sparsity_schedules():
     assert_allclose(1 - geometric, [0.1, 0.01])
     assert_allclose(sparsity_schedule(0.5, 0.3, 3, "linear"), [0.5, 0.5, 0.5])
     assert_allclose(sparsity_schedule(0.2, 0.6, 1), [0.6])
+
+
+def test_default_rounds_halve_what_is_kept_at_most():
+    assert [halving_rounds(0.0, s) for s in (0.0, 0.3, 0.5, 0.75, 0.9, 0.95, 0.98)] == [1, 1, 1, 2, 4, 5, 6]
+    assert halving_rounds(0.5, 0.75) == 1 and halving_rounds(0.9, 0.5) == 1  # from where the network is
+    assert halving_rounds([0.0, 0.0], [0.5, 0.9]) == 4  # the layer pruned most decides
+    for initial, final in [(0.0, 0.95), (0.2, 0.97), (0.6, 0.99)]:
+        n = halving_rounds(initial, final)
+        targets = sparsity_schedule(initial, final, n, "geometric")
+        kept = 1 - np.concatenate([[initial], targets])
+        assert np.all(kept[1:] / kept[:-1] >= 0.5 - 1e-12)
+
+
+def test_default_rounds_keep_accuracy_at_95_percent():
+    # One round of OBD at 95% kept 0.86 of Digits where the dense network had 0.98.
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = X[::2] / 16, X[1::2] / 16, y[::2], y[1::2]
+    dense = PrunableMLPClassifier(random_state=0).fit(X_train, y_train)
+    pruner = OBDPruner(dense, sparsity=0.95, prefit=True, random_state=0).fit(X_train, y_train)
+    assert len(pruner.history_["step"]) == 1 + 5
+    assert pruner.score(X_test, y_test) >= dense.score(X_test, y_test) - 0.03
 
 
 def test_poisson_targets_are_checked_whether_or_not_pruning_retrains():

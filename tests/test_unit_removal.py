@@ -89,9 +89,13 @@ def test_shapes_shrink_and_the_network_stays_usable(digits):
     assert [W.shape for W in pruned.coefs_] == [(64, 8), (8, 6), (6, 10)]
     assert [m.shape for m in pruned.masks_] == [(64, 8), (8, 6), (6, 10)]
     assert [b.shape for b in pruned.intercepts_] == [(8,), (6,), (10,)]
-    assert pruner.sparsity_ == pytest.approx(14 / 28)
+    assert pruner.unit_sparsity_ == pytest.approx(14 / 28)
     # cubic schedule: 43.75% after the first round, i.e. 7 of 16 and 5 of 12 units
-    assert pruner.history_["sparsity"] == pytest.approx([0.0, 12 / 28, 0.5])
+    assert pruner.history_["unit_sparsity"] == pytest.approx([0.0, 12 / 28, 0.5])
+    # sparsity_ counts weights, as in every pruner: 64*16 + 16*12 + 12*10 before
+    assert pruner.sparsity_ == pytest.approx(1 - (64 * 8 + 8 * 6 + 6 * 10) / (64 * 16 + 16 * 12 + 12 * 10))
+    assert pruner.history_["sparsity"][-1] == pruner.sparsity_
+    assert pruned.sparsity_ == 0.0  # the smaller network has no zeros of its own
     pruned.set_params(warm_start=True, max_iter=3).fit(X, y)
     pruned.partial_fit(X, y)
     assert [W.shape for W in pruned.coefs_] == [(64, 8), (8, 6), (6, 10)]
@@ -104,7 +108,7 @@ def test_selected_layers_and_regression():
     net = PrunableMLPRegressor(hidden_layer_sizes=(20, 20), solver="lbfgs", max_iter=300, random_state=0)
     pruner = UnitRemovalPruner(net, sparsity=0.5, layers=[1], criterion="error").fit(X, y / y.std())
     assert pruner.estimator_.hidden_layer_sizes == (20, 10)
-    assert pruner.sparsity_ == pytest.approx(0.5)
+    assert pruner.unit_sparsity_ == pytest.approx(0.5)
     assert pruner.score(X, y / y.std()) > 0.9
 
 
@@ -113,7 +117,7 @@ def test_tol_stops_before_the_score_drops(digits, fitted):
     baseline = fitted.score(X, y)
     pruner = UnitRemovalPruner(fitted, sparsity=0.9, n_steps=3, tol=0.0, prefit=True).fit(X, y)
     assert pruner.score(X, y) >= baseline
-    assert pruner.sparsity_ < 0.9
+    assert pruner.unit_sparsity_ < 0.9
     assert len(pruner.history_["step"]) <= 4
 
 

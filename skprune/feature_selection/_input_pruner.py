@@ -13,7 +13,7 @@ from .._core.threads import blas_threads_for_downdates
 from .._meta import fill_doc
 from ..pruning._allocation import n_to_prune
 from ..pruning._base import BasePruner
-from ..pruning._docs import RETRAIN_PARAMETERS_DOC, pruner_attributes_doc
+from ..pruning._docs import FEATURE_SPARSITY_DOC, RETRAIN_PARAMETERS_DOC, pruner_attributes_doc
 from ..pruning._obs_solvers import RowRemoval
 
 
@@ -56,9 +56,11 @@ MLPRegressor, default=None
         the network's loss, ``sum_k h_jk w_jk^2 / 2`` (Gauss-Newton
         diagonal). "magnitude": the row's norm ``||w_j||``, the control.
 
-    n_steps : int, default=1
+    n_steps : int or "auto", default="auto"
         Rounds of removal (the same number of features each), each followed by
-        ``retrain_iter`` epochs; scores are recomputed in every round.
+        ``retrain_iter`` epochs; scores are recomputed in every round. "auto"
+        is one round per halving of the features kept
+        (:func:`~skprune.pruning.halving_rounds`): one round for half of them.
 
 ${retrain}
     prefit : bool, default=False
@@ -112,7 +114,7 @@ ${retrain}
     (300, 3)
     """,
         retrain=RETRAIN_PARAMETERS_DOC.rstrip("\n") + "\n",
-        attributes=pruner_attributes_doc("Fraction of the input features removed."),
+        attributes=pruner_attributes_doc(FEATURE_SPARSITY_DOC),
     )
 
     _parameter_constraints: dict = {
@@ -123,7 +125,7 @@ ${retrain}
             Interval(Integral, 1, None, closed="left"),
         ],
         "criterion": [StrOptions({"compensation", "obd", "magnitude"})],
-        "n_steps": [Interval(Integral, 1, None, closed="left")],
+        "n_steps": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "retrain_iter": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
         "retrain_learning_rate": [Interval(Real, 0, None, closed="neither"), None],
         "prefit": ["boolean"],
@@ -139,7 +141,7 @@ ${retrain}
         *,
         n_features_to_select=None,
         criterion="compensation",
-        n_steps=1,
+        n_steps="auto",
         retrain_iter="auto",
         retrain_learning_rate=None,
         prefit=False,
@@ -187,7 +189,8 @@ ${retrain}
     def _schedule(self, model, data):
         n_features = model.coefs_[0].shape[0]
         n_remove = n_features - self._n_keep(n_features)
-        counts = np.round(np.linspace(0, n_remove, self.n_steps + 1)[1:])
+        n_rounds = self._n_rounds(0.0, n_remove / n_features)
+        counts = np.round(np.linspace(0, n_remove, n_rounds + 1)[1:])
         return counts / n_features
 
     def _check_model(self, model, max_level):
@@ -203,6 +206,8 @@ ${retrain}
         """The compensation's Gram matrix over the inputs must fit (before any work)."""
         if self.criterion == "compensation":
             check_gram_size(n_features, f"X has {n_features} features")
+
+    _level_name = "feature_sparsity"
 
     def _model_sparsity(self, model, reference):
         return float(np.mean(~model.masks_[0].any(axis=1)))

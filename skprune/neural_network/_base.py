@@ -21,7 +21,7 @@ from .._core.blocks import block_rows, row_blocks
 from .._core.network import FlatParameters, free_parameter_mask
 from .._core.threads import blas_threads_for, layer_flops
 from .._meta import PARAMETERS_X_Y_WEIGHT, docstring
-from .._packing import pack_weights, unpack_weights
+from .._packing import pack_network_state, unpack_network_state
 from .._training.epochs import TrainingState, run_epochs
 from .._training.loops import run_lbfgs
 from .._training.optimizers import optimizer_for
@@ -432,19 +432,13 @@ class _BasePrunableMLP(
     # Persistence
     # ------------------------------------------------------------------
     def __getstate__(self):
-        state = super().__getstate__()
-        if "coefs_" in state and "masks_" in state:
-            layer_units = [self.coefs_[0].shape[0]] + [W.shape[1] for W in self.coefs_]
-            self._checked_masks(layer_units)  # invalid masks must not pickle silently
-            state = dict(state)
-            state["_packed_weights"] = pack_weights(state.pop("coefs_"), state.pop("masks_"))
-        return state
+        def check_masks():
+            self._checked_masks([self.coefs_[0].shape[0]] + [W.shape[1] for W in self.coefs_])
+
+        return pack_network_state(super().__getstate__(), check_masks)
 
     def __setstate__(self, state):
-        if "_packed_weights" in state:
-            state = dict(state)
-            state["coefs_"], state["masks_"] = unpack_weights(state.pop("_packed_weights"))
-        super().__setstate__(state)
+        super().__setstate__(unpack_network_state(state))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

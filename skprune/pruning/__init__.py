@@ -5,7 +5,7 @@ from ._magnitude import MagnitudePruner
 from ._obd import OBDPruner
 from ._obs import OBSPruner
 from ._random import RandomPruner
-from ._schedule import sparsity_schedule
+from ._schedule import halving_rounds, sparsity_schedule
 from ._score import ScorePruner, loss_gradient
 from ._unit_removal import UnitRemovalPruner
 
@@ -17,6 +17,7 @@ __all__ = [
     "RandomPruner",
     "ScorePruner",
     "UnitRemovalPruner",
+    "halving_rounds",
     "loss_gradient",
     "sparsity_schedule",
 ]

@@ -22,11 +22,12 @@ from sklearn.utils.validation import check_is_fitted, check_memory
 
 from .._core.threads import blas_threads_for, layer_flops
 from .._meta import PARAMETERS_X_Y, PARAMETERS_X_Y_WEIGHT, DelegatingMixin, docstring, seed_unseeded
+from .._packing import pack_arrays, unpack_arrays
 from .._training.epochs import interrupts_propagate
 from ..neural_network import PrunableMLPClassifier, PrunableMLPRegressor
 from ..neural_network._base import _BasePrunableMLP
 from ._allocation import allocate, check_scores
-from ._schedule import SCHEDULES, sparsity_schedule
+from ._schedule import SCHEDULES, halving_rounds, sparsity_schedule
 from ._shortcuts import PrunedNetworkShortcutsMixin
 
 _ACCEPTED = (
@@ -114,6 +115,13 @@ def _check_pruning_weights(sample_weight):
         raise ValueError("sample_weight sums to zero: there is no data to prune with.")
 
 
+def _weights_removed(model, reference):
+    """Fraction of ``reference``'s connection weights that ``model`` no longer
+    has: pruned to zero, or deleted with their unit or input."""
+    kept = sum(np.count_nonzero(mask) for mask in model.masks_)
+    return 1.0 - float(kept) / sum(mask.size for mask in reference.masks_)
+
+
 def _fractions(levels):
     """Whether ``levels`` is a 1-D array of finite values in [0, 1)."""
     return levels.ndim == 1 and bool(np.all(np.isfinite(levels) & (levels >= 0) & (levels < 1)))
@@ -145,7 +153,7 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit"]), None],
         "sparsity": [Interval(Real, 0, 1, closed="left"), "array-like"],
-        "n_steps": [Interval(Integral, 1, None, closed="left")],
+        "n_steps": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "schedule": [StrOptions(set(SCHEDULES))],
         "retrain_iter": [Interval(Integral, 0, None, closed="left"), StrOptions({"auto"})],
         "retrain_learning_rate": [Interval(Real, 0, None, closed="neither"), None],
@@ -158,13 +166,17 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
 
     # Name of the fitted attribute holding the last round's scores.
     _scores_attribute = "scores_"
+    # What ``sparsity`` counts, when not connection weights: the fraction
+    # reached is then kept under this name (``unit_sparsity_``, a history
+    # column), apart from ``sparsity_``, which counts weights in every pruner.
+    _level_name = "sparsity"
 
     def __init__(
         self,
         estimator=None,
         *,
         sparsity=0.5,
-        n_steps=1,
+        n_steps="auto",
         schedule="cubic",
         retrain_iter="auto",
         retrain_learning_rate=None,
@@ -218,6 +230,12 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
         model._commit(allocate(scores, model.masks_, sparsity, getattr(self, "scope", "global")))
         return Round(scores=scores)
 
+    def __getstate__(self):
+        return pack_arrays(super().__getstate__(), self._scores_attribute)
+
+    def __setstate__(self, state):
+        super().__setstate__(unpack_arrays(state))
+
     def _scores_source(self):
         """How error messages about the scores name where they came from."""
         return f"{type(self).__name__}._scores"
@@ -240,7 +258,11 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
             initial = [1.0 - np.count_nonzero(m) / m.size for m in model.masks_]
         else:
             initial = self._model_sparsity(model, data.reference)
-        return sparsity_schedule(initial, self.sparsity, self.n_steps, self.schedule)
+        return sparsity_schedule(initial, self.sparsity, self._n_rounds(initial, self.sparsity), self.schedule)
+
+    def _n_rounds(self, initial, final):
+        """``n_steps``, with "auto" counted by :func:`halving_rounds`."""
+        return halving_rounds(initial, final) if self.n_steps == "auto" else self.n_steps
 
     def _check_sparsity(self, model):
         """A per-layer ``sparsity``: one value in [0, 1) per layer of ``model``."""
@@ -415,7 +437,9 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
             if callback is not None and not stopped:
                 callback(step, model)
 
-        self.sparsity_ = self._model_sparsity(model, data.reference)
+        self.sparsity_ = _weights_removed(model, data.reference)
+        if self._level_name != "sparsity":
+            setattr(self, f"{self._level_name}_", self._model_sparsity(model, data.reference))
         self.estimator_ = model.compact() if self.compact else model
         self.history_ = history
         if scores is not None:
@@ -460,14 +484,14 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
         """Append round ``step`` (of ``n_rounds``) to ``history``."""
         loss, score = model._evaluate(data.X, data.Y, data.y, data.sample_weight)
         elapsed = time.perf_counter() - start
-        row = dict(
-            step=step, sparsity=self._model_sparsity(model, data.reference),
-            n_nonzero_params=model.n_nonzero_params_, loss=loss,
-            train_score=score, time=elapsed,
-        )
+        level = self._model_sparsity(model, data.reference)
+        row = {
+            "step": step, "sparsity": _weights_removed(model, data.reference), self._level_name: level,
+            "n_nonzero_params": model.n_nonzero_params_, "loss": loss, "train_score": score, "time": elapsed,
+        }
         for key, value in row.items():
-            history[key].append(value)
+            history.setdefault(key, []).append(value)
         this_round = "" if round_start is None else f"round {time.perf_counter() - round_start:.2f} s, "
-        self._say(1, f"step {step}/{n_rounds}: sparsity {row['sparsity']:.4f}, loss "
+        self._say(1, f"step {step}/{n_rounds}: {self._level_name.replace('_', ' ')} {level:.4f}, loss "
                      f"{row['loss']:.6f}, train score {row['train_score']:.4f}, "
                      f"{this_round}total {elapsed:.2f} s")

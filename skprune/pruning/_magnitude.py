@@ -59,7 +59,7 @@ class MagnitudePruner(BasePruner):
         estimator=None,
         *,
         sparsity=0.5,
-        n_steps=1,
+        n_steps="auto",
         schedule="cubic",
         retrain_iter="auto",
         retrain_learning_rate=None,

@@ -167,7 +167,7 @@ class OBSPruner(BasePruner):
         estimator=None,
         *,
         sparsity=0.5,
-        n_steps=1,
+        n_steps="auto",
         schedule="cubic",
         retrain_iter="auto",
         retrain_learning_rate=None,

@@ -5,6 +5,40 @@ import numpy as np
 SCHEDULES = ("cubic", "linear", "geometric")
 
 
+def halving_rounds(initial, final):
+    """The number of rounds of ``n_steps="auto"``: one per halving of what is kept.
+
+    ``ceil(log2(d_i / d_f))`` for the densities ``d = 1 - s`` before and after,
+    taken over the layers when they are given per layer, and at least one.
+    Past one halving per round, masked retraining stops recovering what a
+    round lost: on Digits at 95%, one round of OBD keeps 0.86 of the test
+    accuracy where five keep 0.97 (the user guide, "How many rounds, how
+    much retraining").
+
+    Parameters
+    ----------
+    initial : float or ndarray of shape (n_layers,)
+        Sparsity before the first round (of each layer).
+    final : float or ndarray of shape (n_layers,)
+        Sparsity after the last round (of each layer).
+
+    Returns
+    -------
+    n_rounds : int
+
+    Examples
+    --------
+    >>> from skprune.pruning import halving_rounds
+    >>> [halving_rounds(0.0, s) for s in (0.5, 0.75, 0.9, 0.95, 0.98, 0.99)]
+    [1, 2, 4, 5, 6, 7]
+    """
+    initial, final = np.broadcast_arrays(np.asarray(initial, float), np.asarray(final, float))
+    before, after = 1.0 - initial, 1.0 - np.maximum(initial, final)
+    with np.errstate(divide="ignore"):
+        halvings = np.log2(before / after)  # after > 0: sparsity < 1
+    return max(1, int(np.ceil(np.max(halvings) - 1e-9)))
+
+
 def sparsity_schedule(initial, final, n_steps, schedule="cubic"):
     """Sparsity to reach after each of ``n_steps`` rounds.
 

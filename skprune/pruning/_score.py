@@ -83,7 +83,7 @@ class ScorePruner(BasePruner):
         score_func=None,
         scope="global",
         sparsity=0.5,
-        n_steps=1,
+        n_steps="auto",
         schedule="cubic",
         retrain_iter="auto",
         retrain_learning_rate=None,

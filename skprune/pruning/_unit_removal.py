@@ -11,7 +11,7 @@ from .._core.threads import blas_threads_for_downdates
 from .._meta import fill_doc
 from ._allocation import n_to_prune
 from ._base import BasePruner, Round
-from ._docs import pruner_attributes_doc, pruner_parameters_doc
+from ._docs import UNIT_SPARSITY_DOC, pruner_attributes_doc, pruner_parameters_doc
 from ._obs_solvers import RowRemoval
 
 
@@ -77,7 +77,7 @@ class UnitRemovalPruner(BasePruner):
             "        end (rounded to the nearest unit, per layer).",
             sparsity_type="float in [0, 1)",
         ),
-        attributes=pruner_attributes_doc("Fraction of the selected layers' hidden units removed."),
+        attributes=pruner_attributes_doc(UNIT_SPARSITY_DOC),
     )
 
     _parameter_constraints: dict = {
@@ -94,7 +94,7 @@ class UnitRemovalPruner(BasePruner):
         estimator=None,
         *,
         sparsity=0.5,
-        n_steps=1,
+        n_steps="auto",
         schedule="cubic",
         retrain_iter="auto",
         retrain_learning_rate=None,
@@ -153,6 +153,8 @@ class UnitRemovalPruner(BasePruner):
                     f"sparsity={max_level:g} would remove every unit of hidden layer "
                     f"{layer} ({widths[layer]} units); choose a smaller sparsity."
                 )
+
+    _level_name = "unit_sparsity"
 
     def _model_sparsity(self, model, reference):
         layers = self._selected_layers(len(reference.coefs_) - 1)
