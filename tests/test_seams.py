@@ -22,7 +22,7 @@ from skprune import (
     PrunableMLPRegressor,
     UnitRemovalPruner,
 )
-from skprune._training.loops import MinibatchTrainer
+from skprune.callbacks import TrainingCallback, training_callbacks
 from skprune.model_selection import PrunerCV
 from skprune.pruning import sparsity_schedule
 
@@ -40,47 +40,41 @@ def max_difference(a, b):
 
 
 # 1. An interrupt ends the whole fit, and nothing interrupted is cached ----------
-def interrupt_after(monkeypatch, n_epochs):
-    calls = [0]
-    run_epoch = MinibatchTrainer.run_epoch
+class InterruptAfter(TrainingCallback):
+    """A Ctrl-C at the end of the ``n_epochs``-th epoch trained within the block."""
 
-    def interrupted(self, *args, **kwargs):
-        calls[0] += 1
-        if calls[0] > n_epochs:
+    def __init__(self, n_epochs):
+        self.n_epochs, self.seen = n_epochs, 0
+
+    def on_epoch_end(self, model, epoch, loss):
+        self.seen += 1
+        if self.seen == self.n_epochs:
             raise KeyboardInterrupt
-        return run_epoch(self, *args, **kwargs)
-
-    monkeypatch.setattr(MinibatchTrainer, "run_epoch", interrupted)
-    return calls
 
 
-def test_an_interrupted_dense_fit_raises_and_is_not_cached(iris, monkeypatch, tmp_path):
+def test_an_interrupted_dense_fit_raises_and_is_not_cached(iris, tmp_path):
     X, y = iris
     memory = Memory(tmp_path, verbose=0)
     net = PrunableMLPClassifier((8,), max_iter=30, random_state=0)
-    interrupt_after(monkeypatch, 3)
-    with pytest.raises(KeyboardInterrupt):
+    with training_callbacks(InterruptAfter(3)), pytest.raises(KeyboardInterrupt):
         MagnitudePruner(net, memory=memory).fit(X, y)
-    monkeypatch.undo()
     cached = MagnitudePruner(net, memory=memory).fit(X, y)
     assert cached.estimator_.n_iter_ == 30  # trained in full, not the 3 interrupted epochs
 
 
-def test_an_interrupted_retraining_ends_the_rounds(iris, monkeypatch):
+def test_an_interrupted_retraining_ends_the_rounds(iris):
     X, y = iris
     net = PrunableMLPClassifier((8,), max_iter=20, random_state=0).fit(X, y)
     pruner = MagnitudePruner(net, prefit=True, sparsity=0.5).fit(X, y)
     fitted = pruner.estimator_
-    interrupt_after(monkeypatch, 4)
-    with pytest.raises(KeyboardInterrupt):
+    with training_callbacks(InterruptAfter(5)), pytest.raises(KeyboardInterrupt):
         pruner.set_params(n_steps=3, retrain_iter=3).fit(X, y)
     assert pruner.estimator_ is fitted  # the previous fit stands
 
 
-def test_a_network_on_its_own_still_warns_on_interrupt(iris, monkeypatch):
+def test_a_network_on_its_own_still_warns_on_interrupt(iris):
     X, y = iris
-    interrupt_after(monkeypatch, 2)
-    with pytest.warns(UserWarning, match="interrupted"):
+    with training_callbacks(InterruptAfter(2)), pytest.warns(UserWarning, match="interrupted"):
         net = PrunableMLPClassifier((8,), max_iter=30, random_state=0).fit(X, y)
     assert net.n_iter_ == 2
 

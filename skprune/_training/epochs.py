@@ -102,6 +102,8 @@ def run_epochs(
     validation_score=None,
     incremental=False,
     verbose=False,
+    callbacks=(),
+    model=None,
 ):
     """Run up to ``n_epochs`` epochs of mini-batch training, in place.
 
@@ -131,6 +133,9 @@ def run_epochs(
         is not a convergence failure.
     verbose : bool
         Print the loss (and validation score) of every epoch.
+    callbacks : tuple of TrainingCallback
+        Called with ``model`` before every update and after every epoch.
+    model : estimator or None
     """
     n_samples = X.shape[0]
     trainer = MinibatchTrainer(network, params, batch_size)
@@ -144,7 +149,8 @@ def run_epochs(
                 random_state.shuffle(permutation)
                 order = order[permutation]
             state.loss = trainer.run_epoch(
-                X, Y, sample_weight, None if random_state is None else order, alpha, optimizer
+                X, Y, sample_weight, None if random_state is None else order, alpha, optimizer,
+                callbacks, model,
             )
             state.n_iter += 1
             state.t += n_samples
@@ -158,6 +164,8 @@ def run_epochs(
             if state.update(tol, score):
                 best_vector[...] = params.vector
             optimizer.iteration_ends(state.t)
+            for callback in callbacks:
+                callback.on_epoch_end(model, state.n_iter, state.loss)
 
             if state.no_improvement_count > n_iter_no_change:
                 quantity = "Training loss" if score is None else "Validation score"

@@ -11,6 +11,7 @@ import scipy.optimize
 import scipy.sparse as sp
 
 from .._core.network import free_parameter_mask
+from .callbacks import TrainingStep
 
 
 def layer_buffers(network, n_rows, dtype):
@@ -38,6 +39,7 @@ class MinibatchTrainer:
         self.network = network
         self.params = params
         self.grads = params.zeros_like()
+        self.step = TrainingStep(self.grads.coefs, self.grads.intercepts)
         self.batch_size = batch_size
         dtype = params.vector.dtype
         units = network.layer_units
@@ -51,7 +53,7 @@ class MinibatchTrainer:
             return array[idx]
         return np.take(array, idx, axis=0, out=buffer[: idx.size])
 
-    def run_epoch(self, X, Y, sample_weight, order, alpha, optimizer):
+    def run_epoch(self, X, Y, sample_weight, order, alpha, optimizer, callbacks=(), model=None):
         """One pass over the data in mini-batches.
 
         Parameters
@@ -64,6 +66,10 @@ class MinibatchTrainer:
         alpha : float
             L2 penalty.
         optimizer : SGDOptimizer or AdamOptimizer
+        callbacks : tuple of TrainingCallback
+            Their ``on_gradient(model, step)`` runs before every update.
+        model : estimator or None
+            The estimator the callbacks are given.
 
         Returns
         -------
@@ -91,15 +97,22 @@ class MinibatchTrainer:
                 self._activations, self._deltas,
             )
             accumulated += batch_loss * (stop - start)
+            if callbacks:
+                self.step.loss, self.step.n_samples = batch_loss, stop - start
+                for callback in callbacks:
+                    callback.on_gradient(model, self.step)
             optimizer.step(self.params.vector, grads.vector)
         return accumulated / n_samples
 
 
-def run_lbfgs(network, params, X, Y, sample_weight, alpha, *, max_iter, max_fun, tol, verbose=False):
+def run_lbfgs(network, params, X, Y, sample_weight, alpha, *, max_iter, max_fun, tol, verbose=False,
+              callbacks=(), model=None):
     """Minimise the penalised loss with L-BFGS-B over the unpruned parameters.
 
     The optimiser works in float64 (as SciPy requires); the network, its
-    weights and every product stay in the parameters' own dtype.
+    weights and every product stay in the parameters' own dtype. After every
+    iteration, ``callbacks`` get ``on_gradient`` at the accepted iterate and
+    ``on_epoch_end``.
 
     Returns
     -------
@@ -123,10 +136,23 @@ def run_lbfgs(network, params, X, Y, sample_weight, alpha, *, max_iter, max_fun,
         return loss, g.astype(np.float64)
 
     iteration = [0]
+    step = TrainingStep(grads.coefs, grads.intercepts, n_samples=X.shape[0])
 
     def report(intermediate_result):
         iteration[0] += 1
-        print("Iteration %d, loss = %.8f" % (iteration[0], intermediate_result.fun))
+        if verbose:
+            print("Iteration %d, loss = %.8f" % (iteration[0], intermediate_result.fun))
+        if not callbacks:
+            return
+        x = intermediate_result.x
+        current = vector if free is None else vector[free]
+        if not np.array_equal(current, x.astype(vector.dtype)):
+            loss_and_grad(x)  # the last evaluation was not the accepted iterate
+        step.loss = float(intermediate_result.fun)
+        for callback in callbacks:
+            callback.on_gradient(model, step)
+        for callback in callbacks:
+            callback.on_epoch_end(model, iteration[0], step.loss)
 
     x0 = (vector if free is None else vector[free]).astype(np.float64)
     result = scipy.optimize.minimize(
@@ -134,7 +160,7 @@ def run_lbfgs(network, params, X, Y, sample_weight, alpha, *, max_iter, max_fun,
         x0,
         method="L-BFGS-B",
         jac=True,
-        callback=report if verbose else None,
+        callback=report if verbose or callbacks else None,
         options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
     )
     if free is None:

@@ -22,6 +22,7 @@ from .._core.network import FlatParameters, free_parameter_mask
 from .._core.threads import blas_threads_for, layer_flops
 from .._meta import PARAMETERS_X_Y_WEIGHT, docstring
 from .._packing import pack_network_state, unpack_network_state
+from .._training.callbacks import active_callbacks, training_session
 from .._training.epochs import TrainingState, run_epochs
 from .._training.loops import run_lbfgs
 from .._training.optimizers import optimizer_for
@@ -245,11 +246,13 @@ class _BasePrunableMLP(
 
         # one BLAS thread for the per-batch products of small networks
         batch = min(X.shape[0], 200 if self.batch_size == "auto" else self.batch_size)
-        with blas_threads_for(layer_flops(network, batch if self.solver != "lbfgs" else X.shape[0])):
+        callbacks = active_callbacks()
+        with blas_threads_for(layer_flops(network, batch if self.solver != "lbfgs" else X.shape[0])), \
+                training_session(self, callbacks):
             if self.solver in _STOCHASTIC_SOLVERS:
-                self._fit_stochastic(network, params, X, Y, sample_weight, incremental, n_epochs)
+                self._fit_stochastic(network, params, X, Y, sample_weight, incremental, n_epochs, callbacks)
             else:
-                self._fit_lbfgs(network, params, X, Y, sample_weight)
+                self._fit_lbfgs(network, params, X, Y, sample_weight, callbacks)
 
         if not np.isfinite(params.vector).all():
             raise ValueError(
@@ -258,13 +261,13 @@ class _BasePrunableMLP(
             )
         return self
 
-    def _fit_lbfgs(self, network, params, X, Y, sample_weight):
+    def _fit_lbfgs(self, network, params, X, Y, sample_weight, callbacks=()):
         # every iteration reads all rows: take the read columns once
         X, network.inputs = network.read(X), None
         result = run_lbfgs(
             network, params, X, Y, sample_weight, self.alpha,
             max_iter=self.max_iter, max_fun=self.max_fun, tol=self.tol,
-            verbose=bool(self.verbose),
+            verbose=bool(self.verbose), callbacks=callbacks, model=self,
         )
         if not result.success:
             message = result.message
@@ -280,7 +283,7 @@ class _BasePrunableMLP(
         self.n_iter_ = min(result.nit, self.max_iter)
         self.loss_ = float(result.fun)
 
-    def _fit_stochastic(self, network, params, X, Y, sample_weight, incremental, n_epochs=1):
+    def _fit_stochastic(self, network, params, X, Y, sample_weight, incremental, n_epochs=1, callbacks=()):
         """The epochs of sgd / adam: ``max_iter`` of them with the stopping rule,
         or, ``incremental``, ``n_epochs`` as that many ``partial_fit`` calls."""
         if self.early_stopping and incremental:
@@ -323,7 +326,7 @@ class _BasePrunableMLP(
                 tol=self.tol, n_iter_no_change=self.n_iter_no_change,
                 random_state=self._random_state if self.shuffle else None,
                 validation_score=validation_score, incremental=incremental,
-                verbose=bool(self.verbose),
+                verbose=bool(self.verbose), callbacks=callbacks, model=self,
             )
         finally:
             self._store_training_state(state)
