@@ -177,7 +177,7 @@ ${retrain}
             return int(self.n_features_to_select)
         return max(1, int(self.n_features_to_select * n_features))
 
-    def _max_level(self, X):
+    def _target(self, X):
         try:
             n_features = _num_features(X)
         except TypeError:
@@ -186,7 +186,7 @@ ${retrain}
             return 0.0  # the network's own validation says what is wrong
         return 1.0 - self._n_keep(n_features) / n_features
 
-    def _schedule(self, model, data):
+    def _schedule(self, model, data, target):
         n_features = model.coefs_[0].shape[0]
         n_remove = n_features - self._n_keep(n_features)
         n_rounds = self._n_rounds(0.0, n_remove / n_features)

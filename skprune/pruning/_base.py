@@ -148,6 +148,16 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
     overrides :meth:`_prune` instead. Everything else -- parameter checks,
     the dense fit and its cache, the schedule, masked retraining, history,
     delegation and tags -- lives here.
+
+    What a subclass declares rather than overrides: ``scope`` (how scores
+    are shared out among layers, "global" unless the pruner has a ``scope``
+    parameter), ``_scores_attribute`` (the fitted attribute of the last
+    scores) and ``_level_name`` (what ``sparsity`` counts when not weights,
+    e.g. ``"unit_sparsity"``). The hooks a pruner that counts something else
+    may override: ``_model_sparsity`` (the level a network is at),
+    ``_target`` (the level ``fit`` ends at), ``_schedule``, ``_check_model``
+    (refuse a network before any work) and ``_finish`` (fitted attributes
+    gathered over the rounds).
     """
 
     _parameter_constraints: dict = {
@@ -164,6 +174,9 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
         "compact": ["boolean"],
     }
 
+    # How the scores of ``_scores`` are shared out: "global" ranks all layers
+    # together; pruners with a ``scope`` parameter set it per instance.
+    scope = "global"
     # Name of the fitted attribute holding the last round's scores.
     _scores_attribute = "scores_"
     # What ``sparsity`` counts, when not connection weights: the fraction
@@ -227,7 +240,7 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
             stopping rule); ``scores`` are kept as the fitted scores.
         """
         scores = check_scores(self._scores(model, data, random_state), model.coefs_, self._scores_source())
-        model._commit(allocate(scores, model.masks_, sparsity, getattr(self, "scope", "global")))
+        model._commit(allocate(scores, model.masks_, sparsity, self.scope))
         return Round(scores=scores)
 
     def __getstate__(self):
@@ -247,36 +260,38 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
         """
         return model.sparsity_
 
-    def _max_level(self, X):
-        """The highest sparsity ``fit`` will ask for (before the dense fit)."""
-        return float(np.max(self.sparsity))
+    def _target(self, X):
+        """The level ``fit`` ends at, in the pruner's unit: a fraction, or one
+        per layer. Read before the dense fit; pruners that count features
+        derive it from ``X``'s width."""
+        return self.sparsity
 
-    def _schedule(self, model, data):
-        """The sparsity to reach after each round of ``fit``: one number per
+    def _schedule(self, model, data, target):
+        """The level to reach after each round of ``fit``: one number per
         round, or one row of per-layer sparsities per round."""
-        if np.ndim(self.sparsity):
+        if np.ndim(target):
             initial = [1.0 - np.count_nonzero(m) / m.size for m in model.masks_]
         else:
             initial = self._model_sparsity(model, data.reference)
-        return sparsity_schedule(initial, self.sparsity, self._n_rounds(initial, self.sparsity), self.schedule)
+        return sparsity_schedule(initial, target, self._n_rounds(initial, target), self.schedule)
 
     def _n_rounds(self, initial, final):
         """``n_steps``, with "auto" counted by :func:`halving_rounds`."""
         return halving_rounds(initial, final) if self.n_steps == "auto" else self.n_steps
 
-    def _check_sparsity(self, model):
-        """A per-layer ``sparsity``: one value in [0, 1) per layer of ``model``."""
-        if not np.ndim(getattr(self, "sparsity", None)):  # (InputPruner counts features)
+    def _check_target(self, model, target):
+        """A per-layer target: one value in [0, 1) per layer of ``model``."""
+        if not np.ndim(target):
             return
         try:
-            levels = np.asarray(self.sparsity, dtype=float)
+            levels = np.asarray(target, dtype=float)
         except (TypeError, ValueError):
             levels = None
         n_layers = len(model.coefs_) if hasattr(model, "coefs_") else np.size(model.hidden_layer_sizes) + 1
         if levels is None or not _fractions(levels) or levels.size != n_layers:
             raise ValueError(
                 f"sparsity as a list needs one value in [0, 1) per layer of weights "
-                f"({n_layers} for this network); got {self.sparsity!r}."
+                f"({n_layers} for this network); got {target!r}."
             )
 
     def _finish(self, model, data):
@@ -394,9 +409,10 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
 
     def _run_uninterrupted(self, X, y, sample_weight, levels, callback):
         model = self._make_estimator()
+        target = self._target(X) if levels is None else levels[-1]
         if levels is None:
-            self._check_sparsity(model)
-        self._check_model(model, self._max_level(X) if levels is None else float(np.max(levels)))
+            self._check_target(model, target)
+        self._check_model(model, float(np.max(target)))
         if self.prefit:
             model._commit()  # masks edited by hand since the last fit take effect
         else:
@@ -406,12 +422,9 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
         data.reference = copy.deepcopy(model)  # the network before pruning
         rng = check_random_state(self.random_state)
 
+        self._warn_if_above(model, data, target)
         if levels is None:
-            per_layer = np.ndim(getattr(self, "sparsity", None))  # (InputPruner counts features)
-            self._warn_if_above(model, data, self.sparsity if per_layer else self._max_level(X))
-            levels = self._schedule(model, data)
-        else:
-            self._warn_if_above(model, data, levels[-1])
+            levels = self._schedule(model, data, target)
         start = time.perf_counter()
         history = {key: [] for key in ("step", "sparsity", "n_nonzero_params", "loss", "train_score", "time")}
         self._record(history, 0, model, data, start, len(levels))
