@@ -8,6 +8,7 @@ from .pruning import (
     RandomPruner,
     ScorePruner,
     UnitRemovalPruner,
+    WandaPruner,
 )
 
 __version__ = "0.1.0.dev0"
@@ -21,5 +22,6 @@ __all__ = [
     "RandomPruner",
     "ScorePruner",
     "UnitRemovalPruner",
+    "WandaPruner",
     "__version__",
 ]

@@ -40,6 +40,22 @@ def _normalised_weights(n_samples, sample_weight, dtype):
 
 
 @passes_over_rows
+def input_norms(network, X, sample_weight=None):
+    """Root mean square of every layer's inputs, ``sqrt(sum_i w_i a_ij^2)``.
+
+    One array per layer, of its fan-in (``X``'s read columns for the first
+    layer), with ``w`` the normalised sample weights; from one forward pass
+    over blocks of rows. The feature norm of Wanda (Sun et al. 2023, eq. 1).
+    """
+    sums = [np.zeros(n, dtype=np.float64) for n in network.layer_units[:-1]]
+    weights = _normalised_weights(X.shape[0], sample_weight, np.float64)
+    for rows, activations in network.forward_blocks(X, n_layers=network.n_layers - 1):
+        for total, A in zip(sums, activations):
+            total += np.asarray(_square(A).T @ weights[rows]).ravel()
+    return [np.sqrt(total) for total in sums]
+
+
+@passes_over_rows
 def gauss_newton_diagonal(network, X, sample_weight=None, max_block_size=2**22, coefs=True):
     """Exact diagonal of the Gauss-Newton matrix ``sum_i w_i J_i^T H_i J_i``.
 

@@ -8,6 +8,7 @@ from ._random import RandomPruner
 from ._schedule import halving_rounds, sparsity_schedule
 from ._score import ScorePruner, loss_gradient
 from ._unit_removal import UnitRemovalPruner
+from ._wanda import WandaPruner
 
 __all__ = [
     "BasePruner",
@@ -17,6 +18,7 @@ __all__ = [
     "RandomPruner",
     "ScorePruner",
     "UnitRemovalPruner",
+    "WandaPruner",
     "halving_rounds",
     "loss_gradient",
     "sparsity_schedule",

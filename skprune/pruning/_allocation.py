@@ -62,7 +62,10 @@ def allocate(scores, masks, sparsity, scope="global"):
         or in each layer (``scope="layer"``; one value per layer, or one for
         all); the count is rounded by :func:`n_to_prune`. A global allocation
         never empties a layer: each keeps its highest-scoring weight.
-    scope : {"global", "layer"}
+    scope : {"global", "layer", "output"}
+        "output" prunes the same fraction of every unit's incoming weights
+        (each column of each layer), the comparison group of Wanda (Sun et
+        al. 2023).
 
     Returns
     -------
@@ -76,6 +79,9 @@ def allocate(scores, masks, sparsity, scope="global"):
     array([[ True, False],
            [False,  True]])
     """
+    if scope == "output":
+        per_layer = np.broadcast_to(np.asarray(sparsity, dtype=float), (len(masks),))
+        return [_prune_lowest_per_column(s, m, level) for s, m, level in zip(scores, masks, per_layer)]
     if scope == "layer" or np.ndim(sparsity):
         per_layer = np.broadcast_to(np.asarray(sparsity, dtype=float), (len(masks),))
         return [
@@ -120,3 +126,15 @@ def _prune_lowest(scores, mask, n_pruned):
     order = np.argsort(scores[kept], kind="stable")
     mask[kept[order[:n_new]]] = False
     return mask
+
+
+def _prune_lowest_per_column(scores, mask, level):
+    """Prune the lowest-scoring kept entries of every column until each has
+    ``n_to_prune(n_rows, level)`` pruned (a column already sparser stays so)."""
+    n_pruned = n_to_prune(mask.shape[0], level)
+    # pruned entries sort first; ties go to the earlier row (stable sort)
+    order = np.argsort(np.where(mask, scores, -np.inf), axis=0, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(mask.shape[0])[:, None], axis=0)
+    already = mask.shape[0] - np.count_nonzero(mask, axis=0)
+    return rank >= np.maximum(n_pruned, already)
