@@ -3,6 +3,7 @@
 from .neural_network import PrunableMLPClassifier, PrunableMLPRegressor
 from .pruning import (
     MagnitudePruner,
+    MovementPruner,
     OBDPruner,
     OBSPruner,
     RandomPruner,
@@ -15,6 +16,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "MagnitudePruner",
+    "MovementPruner",
     "OBDPruner",
     "OBSPruner",
     "PrunableMLPClassifier",

@@ -2,6 +2,7 @@
 
 from ._base import BasePruner
 from ._magnitude import MagnitudePruner
+from ._movement import MovementPruner
 from ._obd import OBDPruner
 from ._obs import OBSPruner
 from ._random import RandomPruner
@@ -13,6 +14,7 @@ from ._wanda import WandaPruner
 __all__ = [
     "BasePruner",
     "MagnitudePruner",
+    "MovementPruner",
     "OBDPruner",
     "OBSPruner",
     "RandomPruner",

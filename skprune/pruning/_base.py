@@ -23,6 +23,7 @@ from sklearn.utils.validation import check_is_fitted, check_memory
 from .._core.threads import blas_threads_for, layer_flops
 from .._meta import PARAMETERS_X_Y, PARAMETERS_X_Y_WEIGHT, DelegatingMixin, docstring, seed_unseeded
 from .._packing import pack_arrays, unpack_arrays
+from .._training.callbacks import training_callbacks
 from .._training.epochs import interrupts_propagate
 from ..neural_network import PrunableMLPClassifier, PrunableMLPRegressor
 from ..neural_network._base import _BasePrunableMLP
@@ -156,8 +157,9 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
     e.g. ``"unit_sparsity"``). The hooks a pruner that counts something else
     may override: ``_model_sparsity`` (the level a network is at),
     ``_target`` (the level ``fit`` ends at), ``_schedule``, ``_check_model``
-    (refuse a network before any work) and ``_finish`` (fitted attributes
-    gathered over the rounds).
+    (refuse a network before any work), ``_retraining_callbacks`` (training
+    callbacks that watch the retraining, for criteria that learn from it)
+    and ``_finish`` (fitted attributes gathered over the rounds).
     """
 
     _parameter_constraints: dict = {
@@ -293,6 +295,11 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
                 f"sparsity as a list needs one value in [0, 1) per layer of weights "
                 f"({n_layers} for this network); got {target!r}."
             )
+
+    def _retraining_callbacks(self, data):
+        """Training callbacks (:mod:`skprune.callbacks`) to run during the
+        retraining after each round: criteria that learn from training."""
+        return ()
 
     def _finish(self, model, data):
         """Set the fitted attributes a criterion gathered over the rounds (in ``data.notes``)."""
@@ -443,7 +450,8 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
                 if self.retrain_iter and self._model_sparsity(model, data.reference) > before:
                     self._say(2, f"step {step}/{len(levels)}: pruned in "
                                  f"{time.perf_counter() - round_start:.2f} s; retraining")
-                    model._retrain(X, y, sample_weight, self.retrain_iter, self.retrain_learning_rate)
+                    with training_callbacks(*self._retraining_callbacks(data)):
+                        model._retrain(X, y, sample_weight, self.retrain_iter, self.retrain_learning_rate)
                 self._record(history, step, model, data, start, len(levels), round_start)
             # a round that stopped (a stopping rule) did not reach its level:
             # neither it nor the levels after it are reported as reached
