@@ -13,7 +13,7 @@ from .._core.threads import blas_threads_for_downdates
 from .._meta import fill_doc
 from ..pruning._allocation import n_to_prune
 from ..pruning._base import BasePruner
-from ..pruning._docs import FEATURE_SPARSITY_DOC, RETRAIN_PARAMETERS_DOC, pruner_attributes_doc
+from ..pruning._docs import FEATURE_SPARSITY_DOC, RETRAIN_PARAMETERS_DOC, REWIND_DOC, pruner_attributes_doc
 from ..pruning._obs_solvers import RowRemoval
 
 
@@ -80,6 +80,7 @@ ${retrain}
         Compact ``estimator_``: it then reads only the selected columns
         (``active_inputs_``), so prediction is faster in proportion.
 
+${rewind}
     Attributes
     ----------${attributes}
     support_ : ndarray of shape (n_features,)
@@ -114,6 +115,7 @@ ${retrain}
     (300, 3)
     """,
         retrain=RETRAIN_PARAMETERS_DOC.rstrip("\n") + "\n",
+        rewind=REWIND_DOC,
         attributes=pruner_attributes_doc(FEATURE_SPARSITY_DOC),
     )
 
@@ -133,6 +135,7 @@ ${retrain}
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "compact": ["boolean"],
+        "rewind": BasePruner._parameter_constraints["rewind"],
     }
 
     def __init__(
@@ -149,6 +152,7 @@ ${retrain}
         random_state=None,
         verbose=0,
         compact=False,
+        rewind=None,
     ):
         self.estimator = estimator
         self.n_features_to_select = n_features_to_select
@@ -161,6 +165,7 @@ ${retrain}
         self.random_state = random_state
         self.verbose = verbose
         self.compact = compact
+        self.rewind = rewind
 
     # ------------------------------------------------------------------
     # The schedule in features

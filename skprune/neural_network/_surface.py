@@ -172,7 +172,7 @@ class PruningSurfaceMixin:
         y_pred = np.concatenate(predictions)
         return loss / total, float(self._score_function(y, y_pred, sample_weight=sample_weight))
 
-    def _retrain(self, X, y, sample_weight=None, n_epochs=1, learning_rate=None):
+    def _retrain(self, X, y, sample_weight=None, n_epochs=1, learning_rate=None, restart=False):
         """Train with the masks fixed: ``n_epochs`` epochs (iterations for lbfgs),
         or, ``n_epochs="auto"``, until the network's own stopping rule ends it.
 
@@ -187,6 +187,8 @@ class PruningSurfaceMixin:
 
         ``learning_rate`` replaces ``learning_rate_init`` of the stochastic
         solvers (and of the optimiser state they continue) for this call only.
+        ``restart`` starts a fresh optimiser whatever ``n_epochs`` (a warm
+        started ``fit``), as rewinding does.
         """
         saved = {k: getattr(self, k) for k in ("warm_start", "max_iter", "learning_rate_init")}
         stochastic = self.solver in ("sgd", "adam")
@@ -196,7 +198,7 @@ class PruningSurfaceMixin:
             with warnings.catch_warnings():
                 # A fixed retraining budget is not expected to converge.
                 warnings.simplefilter("ignore", ConvergenceWarning)
-                if n_epochs != "auto" and stochastic and not self.early_stopping:
+                if n_epochs != "auto" and stochastic and not self.early_stopping and not restart:
                     return self._fit(X, y, sample_weight, incremental=True, n_epochs=n_epochs)
                 self.set_params(warm_start=True, max_iter=self.max_iter if n_epochs == "auto" else n_epochs)
                 return self.fit(X, y, sample_weight=sample_weight)

@@ -28,6 +28,7 @@ from .._training.epochs import interrupts_propagate
 from ..neural_network import PrunableMLPClassifier, PrunableMLPRegressor
 from ..neural_network._base import _BasePrunableMLP
 from ._allocation import allocate, check_scores
+from ._rewind import check_rewind, fit_dense, rewind_weights
 from ._schedule import SCHEDULES, halving_rounds, sparsity_schedule
 from ._shortcuts import PrunedNetworkShortcutsMixin
 
@@ -85,11 +86,6 @@ class Round:
 
     stop: bool = False
     scores: list = None
-
-
-def _fit_dense(estimator, X, y, sample_weight):
-    """Fit the dense network (module level so that joblib.Memory can cache it)."""
-    return estimator.fit(X, y, sample_weight=sample_weight)
 
 
 def _check_pruning_weights(sample_weight):
@@ -174,6 +170,7 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "compact": ["boolean"],
+        "rewind": [None, StrOptions({"init", "lr"}), Interval(Integral, 0, None, closed="left")],
     }
 
     # How the scores of ``_scores`` are shared out: "global" ranks all layers
@@ -181,6 +178,8 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
     scope = "global"
     # Name of the fitted attribute holding the last round's scores.
     _scores_attribute = "scores_"
+    # Whether the network keeps its shape (its weights can then be rewound).
+    _keeps_shape = True
     # What ``sparsity`` counts, when not connection weights: the fraction
     # reached is then kept under this name (``unit_sparsity_``, a history
     # column), apart from ``sparsity_``, which counts weights in every pruner.
@@ -200,6 +199,7 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
         random_state=None,
         verbose=0,
         compact=False,
+        rewind=None,
     ):
         self.estimator = estimator
         self.sparsity = sparsity
@@ -212,6 +212,7 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
         self.random_state = random_state
         self.verbose = verbose
         self.compact = compact
+        self.rewind = rewind
 
     # ------------------------------------------------------------------
     # The criterion
@@ -420,11 +421,13 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
         if levels is None:
             self._check_target(model, target)
         self._check_model(model, float(np.max(target)))
+        check_rewind(self.rewind, self.prefit, self._keeps_shape, type(self).__name__)
+        snapshot = None
         if self.prefit:
             model._commit()  # masks edited by hand since the last fit take effect
         else:
-            fit = check_memory(self.memory).cache(_fit_dense)
-            model = fit(model, X, y, sample_weight)
+            fit = check_memory(self.memory).cache(fit_dense)
+            model, snapshot = fit(model, X, y, sample_weight, self.rewind)
         data = PruningData(*model._training_arrays(X, y, sample_weight))
         data.reference = copy.deepcopy(model)  # the network before pruning
         rng = check_random_state(self.random_state)
@@ -447,11 +450,15 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
                 stopped, scores = result.stop, result.scores
                 # retraining repairs what a round removed; a round that removed
                 # nothing (sparsity=0, say) leaves the network as it was
-                if self.retrain_iter and self._model_sparsity(model, data.reference) > before:
+                pruned = self._model_sparsity(model, data.reference) > before
+                if pruned and self.rewind is not None:
+                    rewind_weights(model, snapshot)
+                if self.retrain_iter and pruned:
                     self._say(2, f"step {step}/{len(levels)}: pruned in "
                                  f"{time.perf_counter() - round_start:.2f} s; retraining")
                     with training_callbacks(*self._retraining_callbacks(data)):
-                        model._retrain(X, y, sample_weight, self.retrain_iter, self.retrain_learning_rate)
+                        model._retrain(X, y, sample_weight, self.retrain_iter, self.retrain_learning_rate,
+                                       restart=self.rewind is not None)
                 self._record(history, step, model, data, start, len(levels), round_start)
             # a round that stopped (a stopping rule) did not reach its level:
             # neither it nor the levels after it are reported as reached

@@ -23,6 +23,20 @@ _PER_LAYER_DOC = """Fraction of connection weights removed at the end: over all
         on LeNet-300-100 give them."""
 
 
+REWIND_DOC = """\
+    rewind : None, "init", "lr" or int, default=None
+        Where each retraining starts. None: from the pruned weights
+        (fine-tuning). "init": the kept weights go back to their values
+        before the dense training, the lottery ticket of Frankle & Carbin
+        (2019); an int ``k``: to their values after epoch (L-BFGS iteration)
+        ``k`` of it (Frankle et al. 2020). "lr": the weights stay, and the
+        learning-rate schedule restarts (Renda et al. 2020). A rewound
+        retraining starts a fresh optimiser with its schedule at the rewound
+        point, and needs ``prefit=False`` (except "lr"); it suits
+        ``retrain_iter="auto"``, a full training as in the papers.
+"""
+
+
 def pruner_parameters_doc(sparsity=_PER_LAYER_DOC, sparsity_type="float in [0, 1) or list of float"):
     """The numpydoc entries of the parameters every pruner shares."""
     return f"""
@@ -64,7 +78,8 @@ MLPRegressor, default=None
         Delete the hidden units left dead by pruning from ``estimator_``
         (see :meth:`PrunableMLPClassifier.compact`): a smaller, faster network
         with the same predictions.
-"""
+
+{REWIND_DOC}"""
 
 
 def pruner_attributes_doc(level=""):

@@ -68,6 +68,7 @@ class MagnitudePruner(BasePruner):
         random_state=None,
         verbose=0,
         compact=False,
+        rewind=None,
         scope="global",
     ):
         super().__init__(
@@ -82,6 +83,7 @@ class MagnitudePruner(BasePruner):
             random_state=random_state,
             verbose=verbose,
             compact=compact,
+            rewind=rewind,
         )
         self.scope = scope
 

@@ -95,13 +95,14 @@ class MovementPruner(BasePruner):
         random_state=None,
         verbose=0,
         compact=False,
+        rewind=None,
         movement_iter=5,
         scope="global",
     ):
         super().__init__(
             estimator, sparsity=sparsity, n_steps=n_steps, schedule=schedule, retrain_iter=retrain_iter,
             retrain_learning_rate=retrain_learning_rate, prefit=prefit, memory=memory,
-            random_state=random_state, verbose=verbose, compact=compact,
+            random_state=random_state, verbose=verbose, compact=compact, rewind=rewind,
         )
         self.movement_iter = movement_iter
         self.scope = scope

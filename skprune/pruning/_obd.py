@@ -95,6 +95,7 @@ class OBDPruner(BasePruner):
         random_state=None,
         verbose=0,
         compact=False,
+        rewind=None,
         hessian="gauss-newton",
         scope="global",
         n_hessian_samples=None,
@@ -112,6 +113,7 @@ class OBDPruner(BasePruner):
             random_state=random_state,
             verbose=verbose,
             compact=compact,
+            rewind=rewind,
         )
         self.hessian = hessian
         self.scope = scope

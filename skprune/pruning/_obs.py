@@ -176,6 +176,7 @@ class OBSPruner(BasePruner):
         random_state=None,
         verbose=0,
         compact=False,
+        rewind=None,
         method="auto",
         damping=None,
         scope="global",
@@ -195,6 +196,7 @@ class OBSPruner(BasePruner):
             random_state=random_state,
             verbose=verbose,
             compact=compact,
+            rewind=rewind,
         )
         self.method = method
         self.damping = damping

@@ -92,6 +92,7 @@ class ScorePruner(BasePruner):
         random_state=None,
         verbose=0,
         compact=False,
+        rewind=None,
     ):
         super().__init__(
             estimator,
@@ -105,6 +106,7 @@ class ScorePruner(BasePruner):
             random_state=random_state,
             verbose=verbose,
             compact=compact,
+            rewind=rewind,
         )
         self.score_func = score_func
         self.scope = scope

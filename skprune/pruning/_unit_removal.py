@@ -103,6 +103,7 @@ class UnitRemovalPruner(BasePruner):
         random_state=None,
         verbose=0,
         compact=False,
+        rewind=None,
         criterion="contribution",
         layers="all",
         compensate=True,
@@ -120,6 +121,7 @@ class UnitRemovalPruner(BasePruner):
             random_state=random_state,
             verbose=verbose,
             compact=compact,
+            rewind=rewind,
         )
         self.criterion = criterion
         self.layers = layers
@@ -155,6 +157,7 @@ class UnitRemovalPruner(BasePruner):
                 )
 
     _level_name = "unit_sparsity"
+    _keeps_shape = False
 
     def _model_sparsity(self, model, reference):
         layers = self._selected_layers(len(reference.coefs_) - 1)

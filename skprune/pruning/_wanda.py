@@ -73,12 +73,13 @@ class WandaPruner(BasePruner):
         random_state=None,
         verbose=0,
         compact=False,
+        rewind=None,
         scope="output",
     ):
         super().__init__(
             estimator, sparsity=sparsity, n_steps=n_steps, schedule=schedule, retrain_iter=retrain_iter,
             retrain_learning_rate=retrain_learning_rate, prefit=prefit, memory=memory,
-            random_state=random_state, verbose=verbose, compact=compact,
+            random_state=random_state, verbose=verbose, compact=compact, rewind=rewind,
         )
         self.scope = scope
 
