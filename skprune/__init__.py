@@ -2,6 +2,7 @@
 
 from .neural_network import PrunableMLPClassifier, PrunableMLPRegressor
 from .pruning import (
+    InitPruner,
     MagnitudePruner,
     MovementPruner,
     OBDPruner,
@@ -15,6 +16,7 @@ from .pruning import (
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "InitPruner",
     "MagnitudePruner",
     "MovementPruner",
     "OBDPruner",

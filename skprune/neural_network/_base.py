@@ -197,6 +197,14 @@ class _BasePrunableMLP(
         with restored_on_failure(self):
             return self._fit_unsafe(X, y, sample_weight, incremental, n_epochs)
 
+    def _initialize_only(self, X, y):
+        """Validate ``X``, ``y`` and draw the initial weights, without training:
+        the network that pruning at initialisation scores."""
+        with restored_on_failure(self):
+            self._fit_unsafe(X, y, None, incremental=False, n_epochs=None)
+        self.n_iter_, self.t_ = 0, 0
+        return self
+
     def _fit_unsafe(self, X, y, sample_weight, incremental, n_epochs):
         hidden_layer_sizes = self.hidden_layer_sizes
         if not hasattr(hidden_layer_sizes, "__iter__"):
@@ -243,6 +251,8 @@ class _BasePrunableMLP(
         network.apply_masks()
         self.coefs_, self.intercepts_ = params.coefs, params.intercepts
         Y = y.astype(X.dtype)
+        if n_epochs is None:  # initialisation only
+            return self
 
         # one BLAS thread for the per-batch products of small networks
         batch = min(X.shape[0], 200 if self.batch_size == "auto" else self.batch_size)

@@ -1,5 +1,6 @@
 """Pruners: meta-estimators that train a network and remove what matters least."""
 
+from ._at_init import InitPruner
 from ._base import BasePruner
 from ._magnitude import MagnitudePruner
 from ._movement import MovementPruner
@@ -13,6 +14,7 @@ from ._wanda import WandaPruner
 
 __all__ = [
     "BasePruner",
+    "InitPruner",
     "MagnitudePruner",
     "MovementPruner",
     "OBDPruner",

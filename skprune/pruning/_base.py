@@ -180,6 +180,9 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
     _scores_attribute = "scores_"
     # Whether the network keeps its shape (its weights can then be rewound).
     _keeps_shape = True
+    # Whether pruning comes before training: the network is initialised, not
+    # fitted, pruned in rounds without retraining, then trained once.
+    _prunes_at_init = False
     # What ``sparsity`` counts, when not connection weights: the fraction
     # reached is then kept under this name (``unit_sparsity_``, a history
     # column), apart from ``sparsity_``, which counts weights in every pruner.
@@ -422,8 +425,12 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
             self._check_target(model, target)
         self._check_model(model, float(np.max(target)))
         check_rewind(self.rewind, self.prefit, self._keeps_shape, type(self).__name__)
-        snapshot = None
-        if self.prefit:
+        at_init, snapshot = self._prunes_at_init, None
+        if at_init and self.rewind is not None:
+            raise ValueError(f"{type(self).__name__} prunes before training: rewind does not apply.")
+        if at_init and not self.prefit:
+            model = model._initialize_only(X, y)
+        elif self.prefit:
             model._commit()  # masks edited by hand since the last fit take effect
         else:
             fit = check_memory(self.memory).cache(fit_dense)
@@ -453,7 +460,7 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
                 pruned = self._model_sparsity(model, data.reference) > before
                 if pruned and self.rewind is not None:
                     rewind_weights(model, snapshot)
-                if self.retrain_iter and pruned:
+                if self.retrain_iter and pruned and not at_init:
                     self._say(2, f"step {step}/{len(levels)}: pruned in "
                                  f"{time.perf_counter() - round_start:.2f} s; retraining")
                     with training_callbacks(*self._retraining_callbacks(data)):
@@ -463,7 +470,9 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
             # a round that stopped (a stopping rule) did not reach its level:
             # neither it nor the levels after it are reported as reached
             if callback is not None and not stopped:
-                callback(step, model)
+                callback(step, self._trained_copy(model, X, y, sample_weight) if at_init else model)
+        if at_init and self.retrain_iter:
+            model._retrain(X, y, sample_weight, self.retrain_iter, self.retrain_learning_rate, restart=True)
 
         self.sparsity_ = _weights_removed(model, data.reference)
         if self._level_name != "sparsity":
@@ -480,6 +489,13 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
             else:
                 self.__dict__.pop(name, None)
         return self
+
+    def _trained_copy(self, model, X, y, sample_weight):
+        """A pruned-at-initialisation network, trained as ``fit`` would train it."""
+        trained = copy.deepcopy(model)
+        if self.retrain_iter:
+            trained._retrain(X, y, sample_weight, self.retrain_iter, self.retrain_learning_rate, restart=True)
+        return trained
 
     def _round_flops(self, model, data, sparsity):
         """Operations of a typical matrix product of a round: one BLAS thread
