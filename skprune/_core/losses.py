@@ -173,3 +173,59 @@ OUTPUT_LOSSES = {
     ),
 }
 
+
+
+def tempered(output_activation, P, temperature):
+    """The outputs ``P`` recomputed at ``temperature`` from their own logits:
+    ``softmax(z / T)`` from ``P = softmax(z)`` is ``P^(1/T)`` renormalised,
+    ``sigmoid(z / T)`` is ``P^(1/T) / (P^(1/T) + (1 - P)^(1/T))``; outputs
+    that are not probabilities stay as they are."""
+    if temperature == 1.0 or output_activation not in ("softmax", "logistic"):
+        return P
+    with np.errstate(divide="ignore"):
+        powered = np.exp(np.log(P) / temperature)
+        if output_activation == "softmax":
+            return powered / powered.sum(axis=1, keepdims=True)
+        return powered / (powered + np.exp(np.log1p(-P) / temperature))
+
+
+def distillation(base, weight, temperature):
+    """``base`` with knowledge distillation (Hinton, Vinyals & Dean 2015).
+
+    The targets are ``[Y, Q]``, the labels and the teacher's outputs at
+    ``temperature``, side by side. The loss is
+    ``(1 - weight) L(Y, P) + weight T^2 KL(Q || P_T)`` for probability
+    outputs (``P_T`` the student's at the temperature; the ``T^2`` keeps the
+    soft term's gradient on the scale of the hard one's, as in the paper), and
+    ``(1 - weight) L(Y, P) + weight L(Q, P)`` for the others. Its delta for
+    the softmax and logistic outputs, ``(1 - weight) (P - Y) + weight T
+    (P_T - Q)``, is exact.
+    """
+    soft = base.output_activation in ("softmax", "logistic")
+
+    def split(Y):
+        k = Y.shape[1] // 2
+        return Y[:, :k], Y[:, k:]
+
+    def value(Y, P, sample_weight=None):
+        hard, Q = split(Y)
+        if not soft:
+            return (1 - weight) * base.value(hard, P, sample_weight) + weight * base.value(Q, P, sample_weight)
+        P_T = _clip_probabilities(tempered(base.output_activation, P, temperature))
+        kl = xlogy(Q, Q) - xlogy(Q, P_T)
+        if base.output_activation == "logistic":
+            kl += xlogy(1 - Q, 1 - Q) - xlogy(1 - Q, 1 - P_T)
+        return ((1 - weight) * base.value(hard, P, sample_weight)
+                + weight * temperature**2 * _average(kl.sum(axis=1), sample_weight))
+
+    def delta(Y, P, out=None):
+        hard, Q = split(Y)
+        if not soft:  # linear in the targets: the blended targets' delta
+            return base.delta((1 - weight) * hard + weight * Q, P, out=out)
+        out = base.delta(hard, P, out=out)
+        out *= 1 - weight
+        out += (weight * temperature) * (tempered(base.output_activation, P, temperature) - Q)
+        return out
+
+    return OutputLoss(f"{base.name}_distilled", base.output_activation, value, delta,
+                      base.curvature_diagonal, base.hessian_factor)

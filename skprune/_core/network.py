@@ -79,8 +79,8 @@ class Network:
     intercepts : list of ndarray of shape (fan_out,)
     activation : str
         Hidden activation, a key of ``ACTIVATIONS``.
-    output_loss : str
-        Key of ``OUTPUT_LOSSES`` (e.g. ``"log_loss_softmax"``).
+    output_loss : str or OutputLoss
+        Key of ``OUTPUT_LOSSES`` (e.g. ``"log_loss_softmax"``), or the loss itself.
     masks : list of bool ndarray or None
         ``False`` marks a pruned weight. ``None`` means dense.
     loss_scale : float, default=1.0
@@ -103,7 +103,7 @@ class Network:
         self.loss_scale = loss_scale
         self.intercepts = intercepts
         self.activation = ACTIVATIONS[activation]
-        self.loss = OUTPUT_LOSSES[output_loss]
+        self.loss = OUTPUT_LOSSES[output_loss] if isinstance(output_loss, str) else output_loss
         self.output_activation = ACTIVATIONS[self.loss.output_activation]
         self.masks = masks
         self._scratch = None

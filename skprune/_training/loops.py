@@ -81,6 +81,8 @@ class MinibatchTrainer:
         net, grads = self.network, self.grads
         if self._X.shape[1] != X.shape[1]:  # all columns of a compacted network's data
             self._X = np.empty((self.batch_size, X.shape[1]), dtype=self._X.dtype)
+        if self._Y.shape[1] != Y.shape[1]:  # a teacher's outputs beside the targets
+            self._Y = np.empty((self.batch_size, Y.shape[1]), dtype=self._Y.dtype)
         accumulated = 0.0
         for start in range(0, n_samples, self.batch_size):
             stop = min(start + self.batch_size, n_samples)

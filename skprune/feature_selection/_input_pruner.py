@@ -136,6 +136,8 @@ ${rewind}
         "verbose": ["verbose"],
         "compact": ["boolean"],
         "rewind": BasePruner._parameter_constraints["rewind"],
+        "distill": BasePruner._parameter_constraints["distill"],
+        "distill_temperature": BasePruner._parameter_constraints["distill_temperature"],
     }
 
     def __init__(
@@ -153,6 +155,8 @@ ${rewind}
         verbose=0,
         compact=False,
         rewind=None,
+        distill=0.0,
+        distill_temperature=2.0,
     ):
         self.estimator = estimator
         self.n_features_to_select = n_features_to_select
@@ -166,6 +170,8 @@ ${rewind}
         self.verbose = verbose
         self.compact = compact
         self.rewind = rewind
+        self.distill = distill
+        self.distill_temperature = distill_temperature
 
     # ------------------------------------------------------------------
     # The schedule in features

@@ -18,11 +18,13 @@ from sklearn.utils.validation import (
 
 from .._core.activations import HIDDEN_ACTIVATIONS
 from .._core.blocks import block_rows, row_blocks
+from .._core.losses import distillation
 from .._core.network import FlatParameters, free_parameter_mask
 from .._core.threads import blas_threads_for, layer_flops
 from .._meta import PARAMETERS_X_Y_WEIGHT, docstring
 from .._packing import pack_network_state, unpack_network_state
 from .._training.callbacks import active_callbacks, training_session
+from .._training.distillation import active_teacher
 from .._training.epochs import TrainingState, run_epochs
 from .._training.loops import run_lbfgs
 from .._training.optimizers import optimizer_for
@@ -251,6 +253,13 @@ class _BasePrunableMLP(
         network.apply_masks()
         self.coefs_, self.intercepts_ = params.coefs, params.intercepts
         Y = y.astype(X.dtype)
+        teacher = active_teacher()
+        if teacher is not None:  # targets [Y, Q]: see skprune._core.losses.distillation
+            if teacher.outputs.shape != Y.shape:
+                raise ValueError(f"The teacher's outputs have shape {teacher.outputs.shape}; the "
+                                 f"targets have {Y.shape}.")
+            Y = np.hstack([Y, teacher.outputs.astype(Y.dtype, copy=False)])
+            network.loss = distillation(network.loss, teacher.weight, teacher.temperature)
         if n_epochs is None:  # initialisation only
             return self
 

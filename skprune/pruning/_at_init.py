@@ -133,11 +133,14 @@ class InitPruner(BasePruner):
         verbose=0,
         compact=False,
         rewind=None,
+        distill=0.0,
+        distill_temperature=2.0,
     ):
         super().__init__(
             estimator, sparsity=sparsity, n_steps=n_steps, schedule=schedule, retrain_iter=retrain_iter,
             retrain_learning_rate=retrain_learning_rate, prefit=prefit, memory=memory,
             random_state=random_state, verbose=verbose, compact=compact, rewind=rewind,
+            distill=distill, distill_temperature=distill_temperature,
         )
         self.criterion = criterion
         self.scope = scope

@@ -7,6 +7,7 @@ them. Criteria that also move the surviving weights (OBS, unit removal)
 override the whole round, :meth:`BasePruner._prune`, and commit the same way.
 """
 
+import contextlib
 import copy
 import time
 import warnings
@@ -23,7 +24,9 @@ from sklearn.utils.validation import check_is_fitted, check_memory
 from .._core.threads import blas_threads_for, layer_flops
 from .._meta import PARAMETERS_X_Y, PARAMETERS_X_Y_WEIGHT, DelegatingMixin, docstring, seed_unseeded
 from .._packing import pack_arrays, unpack_arrays
+from .._core.losses import tempered
 from .._training.callbacks import training_callbacks
+from .._training.distillation import distilling
 from .._training.epochs import interrupts_propagate
 from ..neural_network import PrunableMLPClassifier, PrunableMLPRegressor
 from ..neural_network._base import _BasePrunableMLP
@@ -171,6 +174,8 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
         "verbose": ["verbose"],
         "compact": ["boolean"],
         "rewind": [None, StrOptions({"init", "lr"}), Interval(Integral, 0, None, closed="left")],
+        "distill": [Interval(Real, 0, 1, closed="both")],
+        "distill_temperature": [Interval(Real, 0, None, closed="neither")],
     }
 
     # How the scores of ``_scores`` are shared out: "global" ranks all layers
@@ -203,6 +208,8 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
         verbose=0,
         compact=False,
         rewind=None,
+        distill=0.0,
+        distill_temperature=2.0,
     ):
         self.estimator = estimator
         self.sparsity = sparsity
@@ -216,6 +223,8 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
         self.verbose = verbose
         self.compact = compact
         self.rewind = rewind
+        self.distill = distill
+        self.distill_temperature = distill_temperature
 
     # ------------------------------------------------------------------
     # The criterion
@@ -428,6 +437,9 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
         at_init, snapshot = self._prunes_at_init, None
         if at_init and self.rewind is not None:
             raise ValueError(f"{type(self).__name__} prunes before training: rewind does not apply.")
+        if at_init and self.distill and not self.prefit:
+            raise ValueError(f"{type(self).__name__} prunes an untrained network: there is no teacher "
+                             "to distil (distill needs prefit=True).")
         if at_init and not self.prefit:
             model = model._initialize_only(X, y)
         elif self.prefit:
@@ -463,16 +475,17 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
                 if self.retrain_iter and pruned and not at_init:
                     self._say(2, f"step {step}/{len(levels)}: pruned in "
                                  f"{time.perf_counter() - round_start:.2f} s; retraining")
-                    with training_callbacks(*self._retraining_callbacks(data)):
+                    with training_callbacks(*self._retraining_callbacks(data)), self._teacher(data):
                         model._retrain(X, y, sample_weight, self.retrain_iter, self.retrain_learning_rate,
                                        restart=self.rewind is not None)
                 self._record(history, step, model, data, start, len(levels), round_start)
             # a round that stopped (a stopping rule) did not reach its level:
             # neither it nor the levels after it are reported as reached
             if callback is not None and not stopped:
-                callback(step, self._trained_copy(model, X, y, sample_weight) if at_init else model)
+                callback(step, self._trained_copy(model, data, X, y, sample_weight) if at_init else model)
         if at_init and self.retrain_iter:
-            model._retrain(X, y, sample_weight, self.retrain_iter, self.retrain_learning_rate, restart=True)
+            with self._teacher(data):
+                model._retrain(X, y, sample_weight, self.retrain_iter, self.retrain_learning_rate, restart=True)
 
         self.sparsity_ = _weights_removed(model, data.reference)
         if self._level_name != "sparsity":
@@ -490,11 +503,23 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
                 self.__dict__.pop(name, None)
         return self
 
-    def _trained_copy(self, model, X, y, sample_weight):
+    def _teacher(self, data):
+        """The block in which retraining distils the network before pruning
+        (``distill``), or an empty one."""
+        if not self.distill:
+            return contextlib.nullcontext()
+        if "teacher" not in data.notes:  # once per fit: the rows do not change
+            reference = data.reference._network_view()
+            outputs = reference.predict(data.X)
+            data.notes["teacher"] = tempered(reference.loss.output_activation, outputs, self.distill_temperature)
+        return distilling(data.notes["teacher"], self.distill, self.distill_temperature)
+
+    def _trained_copy(self, model, data, X, y, sample_weight):
         """A pruned-at-initialisation network, trained as ``fit`` would train it."""
         trained = copy.deepcopy(model)
         if self.retrain_iter:
-            trained._retrain(X, y, sample_weight, self.retrain_iter, self.retrain_learning_rate, restart=True)
+            with self._teacher(data):
+                trained._retrain(X, y, sample_weight, self.retrain_iter, self.retrain_learning_rate, restart=True)
         return trained
 
     def _round_flops(self, model, data, sparsity):

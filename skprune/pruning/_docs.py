@@ -34,6 +34,18 @@ REWIND_DOC = """\
         retraining starts a fresh optimiser with its schedule at the rewound
         point, and needs ``prefit=False`` (except "lr"); it suits
         ``retrain_iter="auto"``, a full training as in the papers.
+
+    distill : float in [0, 1], default=0.0
+        Weight of knowledge distillation in retraining (Hinton, Vinyals &
+        Dean 2015): the network before pruning is the teacher, and the
+        retraining loss is ``(1 - distill)`` of the network's own plus
+        ``distill`` of ``T^2 KL(teacher_T || network_T)`` (classifiers) or of
+        the squared error to the teacher's outputs (regressors). 0 turns it
+        off.
+
+    distill_temperature : float, default=2.0
+        The temperature ``T`` at which teacher and network outputs are
+        compared (classifiers).
 """
 
 

@@ -69,6 +69,8 @@ class MagnitudePruner(BasePruner):
         verbose=0,
         compact=False,
         rewind=None,
+        distill=0.0,
+        distill_temperature=2.0,
         scope="global",
     ):
         super().__init__(
@@ -84,6 +86,8 @@ class MagnitudePruner(BasePruner):
             verbose=verbose,
             compact=compact,
             rewind=rewind,
+            distill=distill,
+            distill_temperature=distill_temperature,
         )
         self.scope = scope
 

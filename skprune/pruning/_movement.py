@@ -96,6 +96,8 @@ class MovementPruner(BasePruner):
         verbose=0,
         compact=False,
         rewind=None,
+        distill=0.0,
+        distill_temperature=2.0,
         movement_iter=5,
         scope="global",
     ):
@@ -103,6 +105,7 @@ class MovementPruner(BasePruner):
             estimator, sparsity=sparsity, n_steps=n_steps, schedule=schedule, retrain_iter=retrain_iter,
             retrain_learning_rate=retrain_learning_rate, prefit=prefit, memory=memory,
             random_state=random_state, verbose=verbose, compact=compact, rewind=rewind,
+            distill=distill, distill_temperature=distill_temperature,
         )
         self.movement_iter = movement_iter
         self.scope = scope

@@ -96,6 +96,8 @@ class OBDPruner(BasePruner):
         verbose=0,
         compact=False,
         rewind=None,
+        distill=0.0,
+        distill_temperature=2.0,
         hessian="gauss-newton",
         scope="global",
         n_hessian_samples=None,
@@ -114,6 +116,8 @@ class OBDPruner(BasePruner):
             verbose=verbose,
             compact=compact,
             rewind=rewind,
+            distill=distill,
+            distill_temperature=distill_temperature,
         )
         self.hessian = hessian
         self.scope = scope

@@ -177,6 +177,8 @@ class OBSPruner(BasePruner):
         verbose=0,
         compact=False,
         rewind=None,
+        distill=0.0,
+        distill_temperature=2.0,
         method="auto",
         damping=None,
         scope="global",
@@ -197,6 +199,8 @@ class OBSPruner(BasePruner):
             verbose=verbose,
             compact=compact,
             rewind=rewind,
+            distill=distill,
+            distill_temperature=distill_temperature,
         )
         self.method = method
         self.damping = damping

@@ -93,6 +93,8 @@ class ScorePruner(BasePruner):
         verbose=0,
         compact=False,
         rewind=None,
+        distill=0.0,
+        distill_temperature=2.0,
     ):
         super().__init__(
             estimator,
@@ -107,6 +109,8 @@ class ScorePruner(BasePruner):
             verbose=verbose,
             compact=compact,
             rewind=rewind,
+            distill=distill,
+            distill_temperature=distill_temperature,
         )
         self.score_func = score_func
         self.scope = scope

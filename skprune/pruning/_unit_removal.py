@@ -104,6 +104,8 @@ class UnitRemovalPruner(BasePruner):
         verbose=0,
         compact=False,
         rewind=None,
+        distill=0.0,
+        distill_temperature=2.0,
         criterion="contribution",
         layers="all",
         compensate=True,
@@ -122,6 +124,8 @@ class UnitRemovalPruner(BasePruner):
             verbose=verbose,
             compact=compact,
             rewind=rewind,
+            distill=distill,
+            distill_temperature=distill_temperature,
         )
         self.criterion = criterion
         self.layers = layers
