@@ -34,6 +34,7 @@ PRUNERS = {
     "OBS": lambda net: OBSPruner(net, retrain_iter=15, **BUDGET),
     "Wanda": lambda net: WandaPruner(net, retrain_iter=15, **BUDGET),
     "Wanda, layer": lambda net: WandaPruner(net, retrain_iter=15, scope="layer", **BUDGET),
+    "Wanda, global": lambda net: WandaPruner(net, retrain_iter=15, scope="global", **BUDGET),
     "movement": lambda net: MovementPruner(net, retrain_iter=10, movement_iter=5, **BUDGET),
 }
 
