@@ -15,16 +15,13 @@ import time
 import warnings
 
 import numpy as np
-from sklearn.datasets import load_digits, make_classification
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from skprune import (MagnitudePruner, MovementPruner, OBDPruner, OBSPruner, PrunableMLPClassifier,
                      WandaPruner)
 
-from _common import print_table
+from _common import classification_problems, print_table, standardised_split
 
 LEVELS = (0.9, 0.95, 0.98)
 BUDGET = dict(n_steps=4, retrain_learning_rate=0.01, prefit=True)
@@ -39,23 +36,12 @@ PRUNERS = {
 }
 
 
-def problems(seed):
-    X, y = load_digits(return_X_y=True)
-    yield "Digits", X, y, (100,)
-    X, y = make_classification(n_samples=3000, n_features=20, n_informative=10, n_classes=5,
-                               random_state=seed)
-    yield "generated", X, y, (64,)
-
-
 def main(seeds):
     warnings.simplefilter("ignore", ConvergenceWarning)
     results = {}
     for seed in range(seeds):
-        for name, X, y, hidden in problems(seed):
-            X_train, X_test, y_train, y_test = train_test_split(
-                X, y, test_size=0.3, stratify=y, random_state=seed)
-            scaler = StandardScaler().fit(X_train)
-            X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+        for name, X, y, hidden in classification_problems(seed):
+            X_train, X_test, y_train, y_test = standardised_split(X, y, seed)
             dense = PrunableMLPClassifier(hidden, random_state=seed).fit(X_train, y_train)
             results.setdefault((name, "dense"), []).append((dense.score(X_test, y_test), 0.0))
             for level in LEVELS:

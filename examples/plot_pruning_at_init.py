@@ -28,7 +28,7 @@ net = PrunableMLPClassifier((100,), max_iter=100, random_state=0)
 
 # %%
 # Each criterion, and random masks with its per-layer sparsities
-# -------------------------------------------------------------
+# --------------------------------------------------------------
 scores = {}
 for criterion in ("snip", "grasp", "synflow"):
     pruner = InitPruner(net, criterion=criterion, sparsity=0.95, random_state=0).fit(X_train, y_train)
