@@ -321,7 +321,7 @@ def test_fill_doc_fails_loudly():
 
 # The protected methods pruners may call on a network: the documented surface.
 SURFACE = {"_network_view", "_training_arrays", "_evaluate", "_retrain", "_commit",
-           "_remove_hidden_units", "_compact_in_place"}
+           "_remove_hidden_units", "_compact_in_place", "_initialize_only"}
 
 
 @pytest.mark.parametrize("package", ["pruning", "model_selection", "inspection"])

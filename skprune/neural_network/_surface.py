@@ -11,9 +11,12 @@ methods and nothing else:
 ``_training_arrays(X, y, sample_weight)``     the data as the network trains on it
 ``_evaluate(X, Y, y, sample_weight)``         training loss and score of the network
 ``_retrain(X, y, sample_weight, n_epochs)``   masked retraining, continuing the solver
+                                              (or restarting it: rewinding)
 ``_commit(masks, coefs, intercepts)``         new masks (and weights); pruned weights zeroed
 ``_remove_hidden_units(layer, keep)``         delete hidden units
 ``_compact_in_place()``                       delete the units pruning left dead
+``_initialize_only(X, y)``                    the initial weights, untrained (pruning at
+                                              initialisation)
 ============================================  ==============================================
 
 Every structural edit of a network -- masks, weights written by a
