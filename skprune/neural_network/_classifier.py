@@ -11,13 +11,13 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import check_is_fitted
 
-from .._meta import PARAMETERS_X, PARAMETERS_X_Y_WEIGHT, docstring
+from .._meta import PARAMETERS_X, PARAMETERS_X_Y_WEIGHT, docstring, fill_doc
 from ._base import _BasePrunableMLP, restored_on_failure
 from ._docs import COMMON_ATTRIBUTES_DOC, COMMON_PARAMETERS_DOC
 
 
 class PrunableMLPClassifier(ClassifierMixin, _BasePrunableMLP):
-    __doc__ = (
+    __doc__ = fill_doc(
         """Multi-layer perceptron classifier whose connections can be pruned.
 
     A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`:
@@ -27,9 +27,7 @@ class PrunableMLPClassifier(ClassifierMixin, _BasePrunableMLP):
     solver, and works in float32 when the input is float32.
 
     Parameters
-    ----------"""
-        + COMMON_PARAMETERS_DOC
-        + """
+    ----------${parameters}
     loss : {'log_loss', 'squared_error'}, default='log_loss'
         'log_loss' is the cross-entropy of softmax (multiclass) or logistic
         (binary, multilabel) outputs. 'squared_error' is half the squared error
@@ -42,9 +40,7 @@ class PrunableMLPClassifier(ClassifierMixin, _BasePrunableMLP):
     ----------
     classes_ : ndarray or list of ndarray
         Class labels.
-"""
-        + COMMON_ATTRIBUTES_DOC
-        + """
+${attributes}
     See Also
     --------
     PrunableMLPRegressor : The regressor.
@@ -65,7 +61,9 @@ class PrunableMLPClassifier(ClassifierMixin, _BasePrunableMLP):
     0.286
     >>> bool((clf.coefs_[0][:, :8] == 0).all())
     True
-    """
+    """,
+        parameters=COMMON_PARAMETERS_DOC,
+        attributes=COMMON_ATTRIBUTES_DOC,
     )
 
     _parameter_constraints: dict = {

@@ -7,13 +7,13 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
-from .._meta import PARAMETERS_X, PARAMETERS_X_Y_WEIGHT, docstring
+from .._meta import PARAMETERS_X, PARAMETERS_X_Y_WEIGHT, docstring, fill_doc
 from ._base import _BasePrunableMLP
 from ._docs import COMMON_ATTRIBUTES_DOC, COMMON_PARAMETERS_DOC
 
 
 class PrunableMLPRegressor(RegressorMixin, _BasePrunableMLP):
-    __doc__ = (
+    __doc__ = fill_doc(
         """Multi-layer perceptron regressor whose connections can be pruned.
 
     A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`
@@ -29,13 +29,9 @@ class PrunableMLPRegressor(RegressorMixin, _BasePrunableMLP):
         error is reported in ``loss_`` (and stopped on) averaged over outputs,
         while training follows the gradient of its sum; the Poisson deviance
         is summed over outputs.
-"""
-        + COMMON_PARAMETERS_DOC
-        + """
+${parameters}
     Attributes
-    ----------"""
-        + COMMON_ATTRIBUTES_DOC
-        + """
+    ----------${attributes}
     See Also
     --------
     PrunableMLPClassifier : The classifier.
@@ -54,7 +50,9 @@ class PrunableMLPRegressor(RegressorMixin, _BasePrunableMLP):
     True
     >>> reg.n_params_
     101
-    """
+    """,
+        parameters=COMMON_PARAMETERS_DOC,
+        attributes=COMMON_ATTRIBUTES_DOC,
     )
 
     _parameter_constraints: dict = {

@@ -1,4 +1,6 @@
-"""Doc-string entries shared by every pruner."""
+"""Doc-string entries shared by every pruner (templates of :func:`skprune._meta.fill_doc`)."""
+
+from .._meta import fill_doc
 
 RETRAIN_PARAMETERS_DOC = """\
     retrain_iter : int or "auto", default="auto"
@@ -19,8 +21,8 @@ RETRAIN_PARAMETERS_DOC = """\
 
 
 _PER_LAYER_DOC = """Fraction of connection weights removed at the end: over all
-        layers, or, as a list, in each layer (first layer first), as papers
-        on LeNet-300-100 give them."""
+layers, or, as a list, in each layer (first layer first), as papers
+on LeNet-300-100 give them."""
 
 
 REWIND_DOC = """\
@@ -49,16 +51,14 @@ REWIND_DOC = """\
 """
 
 
-def pruner_parameters_doc(sparsity=_PER_LAYER_DOC, sparsity_type="float in [0, 1) or list of float"):
-    """The numpydoc entries of the parameters every pruner shares."""
-    return f"""
+_PARAMETERS_TEMPLATE = """
     estimator : PrunableMLPClassifier, PrunableMLPRegressor, MLPClassifier or \
 MLPRegressor, default=None
         The network to train and prune; None means ``PrunableMLPClassifier()``.
         A scikit-learn MLP is converted.
 
-    sparsity : {sparsity_type}, default=0.5
-        {sparsity}
+    sparsity : ${sparsity_type}, default=0.5
+        ${sparsity}
 
     n_steps : int or "auto", default="auto"
         Number of prune -> retrain rounds. "auto" is one round per halving of
@@ -67,11 +67,11 @@ MLPRegressor, default=None
         loses accuracy that retraining does not recover (on Digits at 95%, OBD
         keeps 0.86 in one round and 0.97 in five).
 
-    schedule : {{"cubic", "linear", "geometric"}}, default="cubic"
+    schedule : {"cubic", "linear", "geometric"}, default="cubic"
         Sparsity reached after each round, see
         :func:`~skprune.pruning.sparsity_schedule`.
 
-{RETRAIN_PARAMETERS_DOC}    prefit : bool, default=False
+${retrain}    prefit : bool, default=False
         Prune a copy of an already fitted ``estimator`` instead of fitting it.
 
     memory : str or joblib.Memory, default=None
@@ -91,14 +91,16 @@ MLPRegressor, default=None
         (see :meth:`PrunableMLPClassifier.compact`): a smaller, faster network
         with the same predictions.
 
-{REWIND_DOC}"""
+${rewind}"""
 
 
-def pruner_attributes_doc(level=""):
-    """The numpydoc entries of the fitted attributes every pruner shares;
-    ``level`` documents the attribute of a pruner whose ``sparsity`` counts
-    something other than weights."""
-    return f"""
+def pruner_parameters_doc(sparsity=_PER_LAYER_DOC, sparsity_type="float in [0, 1) or list of float"):
+    """The numpydoc entries of the parameters every pruner shares."""
+    return fill_doc(_PARAMETERS_TEMPLATE, sparsity=sparsity, sparsity_type=sparsity_type,
+                    retrain=RETRAIN_PARAMETERS_DOC, rewind=REWIND_DOC)
+
+
+_ATTRIBUTES_TEMPLATE = """
     estimator_ : PrunableMLPClassifier or PrunableMLPRegressor
         The pruned network.
 
@@ -114,7 +116,7 @@ def pruner_attributes_doc(level=""):
         same measure in every pruner; equal to ``estimator_.sparsity_`` while
         the network keeps its shape (not after unit removal or ``compact``,
         where ``estimator_.sparsity_`` counts the zeros of the smaller network).
-{level}
+${level}
     classes_ : ndarray
         Class labels (classifiers only).
 
@@ -124,6 +126,13 @@ def pruner_attributes_doc(level=""):
     feature_names_in_ : ndarray
         Names of features seen during fit, when they are all strings.
 """
+
+
+def pruner_attributes_doc(level=""):
+    """The numpydoc entries of the fitted attributes every pruner shares;
+    ``level`` documents the attribute of a pruner whose ``sparsity`` counts
+    something other than weights."""
+    return fill_doc(_ATTRIBUTES_TEMPLATE, level=level)
 
 
 UNIT_SPARSITY_DOC = """

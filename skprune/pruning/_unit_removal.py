@@ -74,7 +74,7 @@ class UnitRemovalPruner(BasePruner):
     """,
         parameters=pruner_parameters_doc(
             "Fraction of the hidden units of each selected layer removed at the\n"
-            "        end (rounded to the nearest unit, per layer).",
+            "end (rounded to the nearest unit, per layer).",
             sparsity_type="float in [0, 1)",
         ),
         attributes=pruner_attributes_doc(UNIT_SPARSITY_DOC),
