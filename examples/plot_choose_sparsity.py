@@ -30,7 +30,7 @@ X, y = load_digits(return_X_y=True)
 levels = [0.5, 0.7, 0.8, 0.9, 0.95, 0.98]
 pipe = make_pipeline(
     MinMaxScaler(),
-    OBDPruner(PrunableMLPClassifier((64,), max_iter=100, random_state=0), retrain_iter=10),
+    OBDPruner(PrunableMLPClassifier((64,), max_iter=100, random_state=0), n_steps=1, retrain_iter=10),
 )
 
 # %%
@@ -84,4 +84,5 @@ plt.show()
 # 10 epochs of retraining, so the network adapts gradually (the gradual
 # pruning of Zhu & Gupta 2017): the path is both cheaper and better at high
 # sparsity. To compare ``GridSearchCV`` fairly, give the pruner several rounds
-# (``n_steps``), at a higher cost still.
+# (``n_steps``; its default, ``"auto"``, prunes in one round per halving of
+# the weights kept), at a higher cost still.

@@ -253,6 +253,7 @@ def test_the_lowest_scores_are_removed(iris):
     assert kept.max() <= removed.min()
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.SkipTestWarning")  # checks that do not apply
 def test_a_criterion_in_a_few_lines_passes_check_estimator(iris):
     X, y = iris
     ours = SquaredMagnitudePruner(lbfgs_net(), sparsity=0.7, n_steps=2, retrain_iter=3).fit(X, y)

@@ -1,5 +1,6 @@
 """scikit-learn's estimator checks over every public estimator (found, not listed)."""
 
+import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skprune import OBSPruner, PrunableMLPRegressor, UnitRemovalPruner
@@ -13,6 +14,13 @@ VARIANTS = [
 ]
 
 
+# The checks feed bad input on purpose: PrunerCV, as GridSearchCV, warns that
+# folds failed (FitFailedWarning, "Scoring failed"), and scikit-learn says which
+# checks do not apply (SkipTestWarning) and casts NaN in its own array check.
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.FitFailedWarning")
+@pytest.mark.filterwarnings("ignore:Scoring failed:UserWarning")
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.SkipTestWarning")
+@pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
 @parametrize_with_checks(check_instances() + VARIANTS)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

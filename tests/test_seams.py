@@ -209,7 +209,8 @@ def test_geometric_schedule_from_a_fully_pruned_network(iris):
     net = PrunableMLPClassifier((3,), solver="lbfgs", max_iter=50, random_state=0).fit(X, y)
     for mask in net.masks_:
         mask[:] = False
-    pruner = MagnitudePruner(net, prefit=True, n_steps=3, schedule="geometric").fit(X, y)
+    with pytest.warns(UserWarning, match="already at sparsity 1.0"):
+        pruner = MagnitudePruner(net, prefit=True, n_steps=3, schedule="geometric").fit(X, y)
     assert pruner.sparsity_ == 1.0
 
 

@@ -78,7 +78,7 @@ class PruningCurveDisplay:
     ...     MagnitudePruner(net, retrain_iter=10), X, y, sparsities=[0.3, 0.6, 0.9], cv=3,
     ...     label="magnitude")
     >>> display.ax_.get_xlabel()
-    'Sparsity'
+    'Compression ratio (weights before / after)'
     """
 
     def __init__(self, *, sparsities, train_scores, test_scores, score_name="Score", label=None,
@@ -90,7 +90,7 @@ class PruningCurveDisplay:
         self.label = label
         self.dense_score = dense_score
 
-    def plot(self, ax=None, *, x="sparsity", show_train=False, std_display_style="fill_between",
+    def plot(self, ax=None, *, x="compression", show_train=False, std_display_style="fill_between",
              line_kw=None, fill_between_kw=None):
         """Draw the curves.
 
@@ -98,9 +98,11 @@ class PruningCurveDisplay:
         ----------
         ax : matplotlib Axes, default=None
             None draws on a new figure.
-        x : {"sparsity", "compression"}, default="sparsity"
-            Horizontal axis: the sparsity, or the compression ratio
-            ``1 / (1 - sparsity)`` on a log scale.
+        x : {"compression", "sparsity"}, default="compression"
+            Horizontal axis: the compression ratio ``1 / (1 - sparsity)`` on a
+            log scale, which spreads the levels where pruning decides (90%,
+            95% and 98% are 10x, 20x and 50x), or the sparsity itself, on
+            which they crowd together at the right end.
         show_train : bool, default=False
             Also draw the training scores (dashed).
         std_display_style : {"fill_between", "errorbar", None}, default="fill_between"
@@ -151,7 +153,7 @@ class PruningCurveDisplay:
             self.lines_.append(line)
         self.dense_line_ = None
         if self.dense_score is not None:
-            dense_label = "dense" if self.label is None else f"{self.label} (dense)"
+            dense_label = "dense network"  # the network before pruning, whichever the pruner
             self.dense_line_ = ax.axhline(self.dense_score, linestyle=":", color=color,
                                           label=dense_label)
         if x == "compression":
