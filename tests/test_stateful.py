@@ -28,13 +28,17 @@ from numpy.testing import assert_array_equal
 from threadpoolctl import threadpool_info
 
 from skprune import (
+    InitPruner,
     MagnitudePruner,
+    MovementPruner,
     OBDPruner,
     OBSPruner,
     PrunableMLPClassifier,
     ScorePruner,
     UnitRemovalPruner,
+    WandaPruner,
 )
+from skprune.callbacks import TrainingCallback, training_callbacks
 from skprune.pruning import loss_gradient
 
 RNG = np.random.RandomState(0)
@@ -55,7 +59,24 @@ PRUNERS = {
     "obd": lambda net, s: OBDPruner(net, prefit=True, sparsity=s),
     "obs": lambda net, s: OBSPruner(net, prefit=True, sparsity=s, method="layerwise"),
     "units": lambda net, s: UnitRemovalPruner(net, prefit=True, sparsity=min(s, 0.5)),
+    "movement": lambda net, s: MovementPruner(net, prefit=True, sparsity=s, retrain_iter=1, movement_iter=1),
+    "wanda": lambda net, s: WandaPruner(net, prefit=True, sparsity=s, retrain_iter=1),
+    "distilled": lambda net, s: MagnitudePruner(net, prefit=True, sparsity=s, retrain_iter=2, distill=0.5),
+    "lr-rewound": lambda net, s: OBDPruner(net, prefit=True, sparsity=s, retrain_iter=2, rewind="lr"),
+    "snip-prefit": lambda net, s: InitPruner(net, prefit=True, sparsity=s, retrain_iter=2),
 }
+
+
+class PrunedGradientsAreZero(TrainingCallback):
+    """Checks every update a callback sees: a pruned weight's gradient is 0."""
+
+    def __init__(self):
+        self.updates = 0
+
+    def on_gradient(self, model, step):
+        self.updates += 1
+        for g, mask in zip(step.coef_grads, model.masks_):
+            assert np.all(g[~mask] == 0)
 
 
 def blas_threads():
@@ -101,6 +122,13 @@ class NetworkLife(RuleBasedStateMachine):
         self.net.partial_fit(X[:rows], Y[:rows])
         self.masks_edited = False
         self.step()
+
+    @precondition(lambda self: self.net is not None and not self.masks_edited)
+    @rule(name=st.sampled_from(sorted(PRUNERS)), sparsity=st.floats(0.0, 0.9))
+    def prune_watched(self, name, sparsity):
+        checker = PrunedGradientsAreZero()
+        with training_callbacks(checker):
+            self.prune(name, sparsity)
 
     @precondition(lambda self: self.net is not None)
     @rule(epochs=st.integers(1, 5))
