@@ -21,6 +21,7 @@ from sklearn.datasets import load_digits
 from threadpoolctl import threadpool_limits
 
 from skprune import OBDPruner, OBSPruner, PrunableMLPClassifier, UnitRemovalPruner
+from skprune.pruning._obs_solvers import damped_inverse
 
 from _common import best_of, print_table
 
@@ -55,7 +56,15 @@ def steps():
             big, method="layerwise", **one_shot).fit(X_big, y_big),
         "unit removal, Digits (100,)": lambda: UnitRemovalPruner(
             digits, **{**one_shot, "sparsity": 0.5}).fit(X, y),
+        **{f"damped inverse {n} x {n}": (lambda H=gram(n): damped_inverse(H.copy(), 0.01, overwrite=True))
+           for n in (64, 128, 300, 784, 1500)},
     }
+
+
+def gram(n):
+    """A well-conditioned ``n x n`` Gram matrix, as layer-wise OBS inverts."""
+    A = np.random.RandomState(0).randn(2 * n, n)
+    return A.T @ A
 
 
 def time_steps(named_steps, limit):

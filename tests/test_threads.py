@@ -80,3 +80,27 @@ def test_interleaved_limits_restore_the_count_saved_first():
         assert set(blas_threads()) == {1}
         second.__exit__(None, None, None)
         assert blas_threads() == before
+
+
+def test_a_small_matrix_is_factorised_and_inverted_on_one_thread(monkeypatch):
+    from skprune._core.threads import SMALL_FACTORISATION_ORDER
+    from skprune.pruning import _obs_solvers
+
+    seen, real = [], _obs_solvers.lapack
+
+    class Recording:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def dpotrf(self, *args, **kwargs):
+            seen.append(set(blas_threads()))
+            return real.dpotrf(*args, **kwargs)
+
+    monkeypatch.setattr(_obs_solvers, "lapack", Recording())
+    with threadpool_limits(2, user_api="blas"):
+        before = set(blas_threads())
+        for n in (64, SMALL_FACTORISATION_ORDER):
+            H = np.eye(n) + np.ones((n, n)) / n
+            H_inv, _ = _obs_solvers.damped_inverse(H, 0.0)
+            np.testing.assert_allclose(H_inv @ H, np.eye(n), atol=1e-10)
+    assert seen == [{1}, before]

@@ -36,6 +36,14 @@ SMALL_PRODUCT_FLOPS = 2**25
 # at 101 x 101).
 SMALL_MATRIX_ENTRIES = 2**18
 
+# A Cholesky factorisation and inversion (LAPACK potrf + potri, about n^3
+# operations) synchronises its threads at every block column: below this
+# order a second thread gains nothing on an idle machine and loses beside a
+# busy one (benchmarks/bench_busy.py, 2 cores: at 300, 4.0 ms on two threads
+# and 4.2 on one alone, 6.8 on two beside a busy process; at 784, 20 against
+# 30 ms alone, 33.5 beside one).
+SMALL_FACTORISATION_ORDER = 512
+
 _controller = None
 
 # The shared one-thread limit: how many calls hold it, and the limiter whose
@@ -92,6 +100,12 @@ def blas_thread_count():
 def blas_threads_for_downdates(n_entries):
     """A context in which BLAS uses one thread for rank-one downdates of a small matrix."""
     return blas_threads_for(SMALL_PRODUCT_FLOPS if n_entries >= SMALL_MATRIX_ENTRIES else 0)
+
+
+def blas_threads_for_factorisation(order):
+    """A context in which BLAS uses one thread to factorise and invert a
+    small symmetric matrix (of ``order`` rows)."""
+    return blas_threads_for(SMALL_PRODUCT_FLOPS if order >= SMALL_FACTORISATION_ORDER else 0)
 
 
 def layer_flops(network, n_rows):

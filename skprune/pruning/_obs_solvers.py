@@ -20,7 +20,7 @@ import numpy as np
 from scipy.linalg import LinAlgError, get_blas_funcs, lapack
 
 from .._core.linalg import symmetrize
-from .._core.threads import downdates
+from .._core.threads import blas_threads_for_factorisation, downdates
 from ..exceptions import NumericalWarning
 from ._allocation import n_to_prune
 
@@ -53,6 +53,14 @@ def damped_inverse(H, damping, overwrite=False):
     # matrix that LAPACK works on in place. "Upper" for LAPACK is A's lower
     # triangle; A's strict upper triangle keeps H for a retry.
     lam = damping * scale
+    with blas_threads_for_factorisation(n):
+        return _factorise_and_invert(A, diagonal, scale, damping, lam)
+
+
+def _factorise_and_invert(A, diagonal, scale, damping, lam):
+    """The loop of :func:`damped_inverse`: raise ``lam`` until ``A + lam I``
+    is positive definite, then invert it in place."""
+    n = len(A)
     for _ in range(20):
         A.flat[:: n + 1] = diagonal + lam
         factor, info = lapack.dpotrf(A.T, lower=0, clean=0, overwrite_a=1)
@@ -66,7 +74,7 @@ def damped_inverse(H, damping, overwrite=False):
                             f"The Hessian is singular; damping was raised to "
                             f"{lam / scale:.3g} x its mean diagonal.",
                             NumericalWarning,
-                            stacklevel=3,
+                            stacklevel=4,
                         )
                     return A, lam
                 raise LinAlgError("The inverse Hessian is not finite.")
