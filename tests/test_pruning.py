@@ -327,6 +327,13 @@ def test_default_rounds_halve_what_is_kept_at_most():
         assert np.all(kept[1:] / kept[:-1] >= 0.5 - 1e-12)
 
 
+def test_without_retraining_the_default_is_one_shot():
+    X, y = load_digits(return_X_y=True)
+    net = PrunableMLPClassifier((16,), max_iter=50, random_state=0).fit(X[:300] / 16, y[:300])
+    pruner = OBDPruner(net, sparsity=0.95, prefit=True, retrain_iter=0).fit(X[:300] / 16, y[:300])
+    assert pruner.history_["step"] == [0, 1]
+
+
 def test_default_rounds_keep_accuracy_at_95_percent():
     # One round of OBD at 95% kept 0.86 of Digits where the dense network had 0.98.
     X, y = load_digits(return_X_y=True)

@@ -60,7 +60,8 @@ MLPRegressor, default=None
         Rounds of removal (the same number of features each), each followed by
         ``retrain_iter`` epochs; scores are recomputed in every round. "auto"
         is one round per halving of the features kept
-        (:func:`~skprune.pruning.halving_rounds`): one round for half of them.
+        (:func:`~skprune.pruning.halving_rounds`): one round for half of them,
+        and one round without retraining (``retrain_iter=0``).
 
 ${retrain}
     prefit : bool, default=False

@@ -291,8 +291,11 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
         return sparsity_schedule(initial, target, self._n_rounds(initial, target), self.schedule)
 
     def _n_rounds(self, initial, final):
-        """``n_steps``, with "auto" counted by :func:`halving_rounds`."""
-        return halving_rounds(initial, final) if self.n_steps == "auto" else self.n_steps
+        """``n_steps``, with "auto" counted by :func:`halving_rounds`; without
+        retraining between them rounds only cost, and "auto" is one round."""
+        if self.n_steps != "auto":
+            return self.n_steps
+        return 1 if self.retrain_iter == 0 else halving_rounds(initial, final)
 
     def _check_target(self, model, target):
         """A per-layer target: one value in [0, 1) per layer of ``model``."""

@@ -65,7 +65,8 @@ MLPRegressor, default=None
         what is kept (:func:`~skprune.pruning.halving_rounds`): one round up
         to 50%, four to 90%, five to 95%, six to 98%. Pruning faster than that
         loses accuracy that retraining does not recover (on Digits at 95%, OBD
-        keeps 0.86 in one round and 0.97 in five).
+        keeps 0.86 in one round and 0.97 in five). Without retraining
+        (``retrain_iter=0``) "auto" is one round: one-shot pruning.
 
     schedule : {"cubic", "linear", "geometric"}, default="cubic"
         Sparsity reached after each round, see
