@@ -37,13 +37,13 @@ def hessian_gradient_product(model, X, y, sample_weight=None):
     The step is ``cbrt(eps) (1 + max|w|) / max|g|``, the central difference's
     best for the rounding error of float64.
     """
+    X, Y, _, sample_weight = model._training_arrays(X, y, sample_weight)  # validated once
     coefs = [W.astype(np.float64) for W in model.coefs_]
-    grads = loss_gradient(model, X, y, sample_weight)
+    grads = model._network_view().weight_gradients(X, Y, sample_weight)  # loss_gradient's
     scale = max(float(np.abs(g).max()) for g in grads)
     if scale == 0:
         return [np.zeros_like(W) for W in coefs]
     h = np.cbrt(np.finfo(np.float64).eps) * (1 + max(float(np.abs(W).max()) for W in coefs)) / scale
-    X, Y, _, sample_weight = model._training_arrays(X, y, sample_weight)
     intercepts = [b.astype(np.float64) for b in model.intercepts_]
     ahead, behind = (model._network_view([W + sign * h * g for W, g in zip(coefs, grads)], intercepts)
                      .weight_gradients(X, Y, sample_weight) for sign in (1, -1))

@@ -21,10 +21,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, check_memory
 
+from .._core.losses import tempered
 from .._core.threads import blas_threads_for, layer_flops
 from .._meta import PARAMETERS_X_Y, PARAMETERS_X_Y_WEIGHT, DelegatingMixin, docstring, seed_unseeded
 from .._packing import pack_arrays, unpack_arrays
-from .._core.losses import tempered
 from .._training.callbacks import training_callbacks
 from .._training.distillation import distilling
 from .._training.epochs import interrupts_propagate
@@ -486,9 +486,8 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
             # neither it nor the levels after it are reported as reached
             if callback is not None and not stopped:
                 callback(step, self._trained_copy(model, data, X, y, sample_weight) if at_init else model)
-        if at_init and self.retrain_iter:
-            with self._teacher(data):
-                model._retrain(X, y, sample_weight, self.retrain_iter, self.retrain_learning_rate, restart=True)
+        if at_init:
+            self._train_pruned_at_init(model, data, X, y, sample_weight)
 
         self.sparsity_ = _weights_removed(model, data.reference)
         if self._level_name != "sparsity":
@@ -517,13 +516,16 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
             data.notes["teacher"] = tempered(reference.loss.output_activation, outputs, self.distill_temperature)
         return distilling(data.notes["teacher"], self.distill, self.distill_temperature)
 
-    def _trained_copy(self, model, data, X, y, sample_weight):
-        """A pruned-at-initialisation network, trained as ``fit`` would train it."""
-        trained = copy.deepcopy(model)
+    def _train_pruned_at_init(self, model, data, X, y, sample_weight):
+        """Train a network pruned at initialisation, in place, as ``fit`` would."""
         if self.retrain_iter:
             with self._teacher(data):
-                trained._retrain(X, y, sample_weight, self.retrain_iter, self.retrain_learning_rate, restart=True)
-        return trained
+                model._retrain(X, y, sample_weight, self.retrain_iter, self.retrain_learning_rate, restart=True)
+        return model
+
+    def _trained_copy(self, model, data, X, y, sample_weight):
+        """A trained copy of a pruned-at-initialisation network (``fit_path``'s callback)."""
+        return self._train_pruned_at_init(copy.deepcopy(model), data, X, y, sample_weight)
 
     def _round_flops(self, model, data, sparsity):
         """Operations of a typical matrix product of a round: one BLAS thread
