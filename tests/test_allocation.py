@@ -18,7 +18,7 @@ from skprune import (
 )
 from skprune.pruning import loss_gradient, sparsity_schedule
 from skprune.pruning._allocation import allocate, n_to_prune
-from skprune.pruning._base import PruningData
+from skprune.pruning._data import PruningData
 
 
 @pytest.fixture(scope="module")

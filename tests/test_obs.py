@@ -10,7 +10,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_digits
 
 from skprune import MagnitudePruner, OBSPruner, PrunableMLPClassifier
-from skprune.pruning._base import PruningData
+from skprune.pruning._data import PruningData
 from skprune.pruning._obs_solvers import (
     damped_inverse,
     obs_greedy,
@@ -276,6 +276,31 @@ def test_layer_solvers_respect_already_pruned_weights(solver):
             best = np.linalg.lstsq(A[:, keep], target[:, j], rcond=None)[0]
             assert_allclose(W_new[keep, j], best, atol=1e-8)
             assert np.all(W_new[~keep, j] == 0)
+
+
+@pytest.mark.parametrize("max_block", [10**6, 200])  # factors kept / a second pass
+def test_exact_solver_is_greedy_obs_on_every_column(max_block):
+    # Each column's removals are those of plain greedy OBS with explicit
+    # downdates of its own inverse (obs_greedy), in the same order, however
+    # the columns are batched; the weights are its compensated weights.
+    rng = np.random.RandomState(3)
+    A = np.hstack([rng.normal(size=(200, 10)) @ rng.normal(size=(10, 10)), np.ones((200, 1))])
+    W = rng.normal(size=(11, 6))
+    H_inv, _ = damped_inverse(A.T @ A / 200, 1e-3)
+    prunable = np.r_[np.ones(10, bool), False]
+    masks = np.ones((11, 6), bool)
+    masks[4, 2] = False
+    W[~masks] = 0.0
+    W_new = W.copy()
+    new = obs_layer_exact(H_inv.copy(), W_new, prunable, masks, n_total=33, max_block=max_block)
+    assert np.count_nonzero(~new) == 33
+    for j in range(6):
+        n_removed = int(np.count_nonzero(~new[:, j]))
+        w = W[:, j].copy()
+        forced = [4] if j == 2 else []
+        removed, _ = obs_greedy(H_inv.copy(), w, prunable.copy(), n_removed - len(forced), forced=forced)
+        assert set(removed) | set(forced) == set(np.flatnonzero(~new[:, j]))
+        assert_allclose(W_new[:, j], w, atol=1e-10)
 
 
 def traced_peak_mb(function):

@@ -160,6 +160,19 @@ class NetworkLife(RuleBasedStateMachine):
             assert_same_state(before, snapshot(self.net))
         self.step()
 
+    @rule(solver=st.sampled_from(["sgd", "adam"]), epoch=st.integers(0, 3),
+          sparsity=st.floats(0.1, 0.9), seed=st.integers(0, 3))
+    def prune_a_ticket(self, solver, epoch, sparsity, seed):
+        # Rewinding to an epoch trains its own dense network (it needs the
+        # weights of that epoch); the walk goes on from the ticket it trains.
+        template = PrunableMLPClassifier((6,), solver=solver, max_iter=6, random_state=seed)
+        pruner = MagnitudePruner(template, sparsity=sparsity, n_steps=2, retrain_iter=3,
+                                 rewind=epoch).fit(X, Y)
+        self.net = pruner.estimator_
+        assert pruner.sparsity_ == pytest.approx(sparsity, abs=0.05)
+        self.masks_edited = False
+        self.step()
+
     @precondition(lambda self: self.net is not None and not self.masks_edited)
     @rule()
     def compact(self):

@@ -200,7 +200,7 @@ ${rewind}
 
     def _schedule(self, model, data, target):
         n_features = model.coefs_[0].shape[0]
-        n_remove = n_features - self._n_keep(n_features)
+        n_remove = int(round(target * n_features))
         n_rounds = self._n_rounds(0.0, n_remove / n_features)
         counts = np.round(np.linspace(0, n_remove, n_rounds + 1)[1:])
         return counts / n_features
@@ -220,6 +220,7 @@ ${rewind}
             check_gram_size(n_features, f"X has {n_features} features")
 
     _level_name = "feature_sparsity"
+    _level_parameter = None
 
     def _model_sparsity(self, model, reference):
         return float(np.mean(~model.masks_[0].any(axis=1)))

@@ -215,7 +215,7 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         """
         estimator = self._seeded()
         pruner = split_pipeline(estimator)[1]
-        if "sparsity" not in pruner.get_params(deep=False):
+        if pruner._level_parameter != "sparsity":
             raise ValueError(
                 f"PrunerCV chooses a pruner's sparsity; {type(pruner).__name__} has none. "
                 "Search its own parameters with GridSearchCV (for InputPruner, "

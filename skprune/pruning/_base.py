@@ -7,11 +7,9 @@ them. Criteria that also move the surviving weights (OBS, unit removal)
 override the whole round, :meth:`BasePruner._prune`, and commit the same way.
 """
 
-import contextlib
 import copy
 import time
 import warnings
-from dataclasses import dataclass, field
 from numbers import Integral, Real
 
 import numpy as np
@@ -19,21 +17,21 @@ from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, clone
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, check_memory
+from sklearn.utils.validation import check_is_fitted
 
-from .._core.losses import tempered
 from .._core.threads import blas_threads_for, layer_flops
 from .._meta import PARAMETERS_X_Y, PARAMETERS_X_Y_WEIGHT, DelegatingMixin, docstring, seed_unseeded
 from .._packing import pack_arrays, unpack_arrays
 from .._training.callbacks import training_callbacks
-from .._training.distillation import distilling
 from .._training.epochs import interrupts_propagate
 from ..neural_network import PrunableMLPClassifier, PrunableMLPRegressor
 from ..neural_network._base import _BasePrunableMLP
 from ._allocation import allocate, check_scores
-from ._rewind import check_rewind, fit_dense, rewind_weights
+from ._data import PruningData, Round, check_levels, check_pruning_weights, fractions, weights_removed
+from ._rewind import rewind_weights
 from ._schedule import SCHEDULES, halving_rounds, sparsity_schedule
 from ._shortcuts import PrunedNetworkShortcutsMixin
+from ._variants import TrainingVariantsMixin
 
 _ACCEPTED = (
     "a PrunableMLPClassifier, a PrunableMLPRegressor, or a scikit-learn "
@@ -41,104 +39,7 @@ _ACCEPTED = (
 )
 
 
-@dataclass
-class PruningData:
-    """Training data in the form the criteria use.
-
-    Attributes
-    ----------
-    X : ndarray or sparse matrix, in the network's dtype
-    Y : ndarray of shape (n_samples, n_outputs), the network's targets
-    y : ndarray, the targets as the estimator's ``score`` takes them
-    sample_weight : ndarray or None
-    reference : PrunableMLPClassifier or PrunableMLPRegressor or None
-        The network as it was before the first round.
-    notes : dict
-        What a criterion records over the rounds of one fit (the order in
-        which features were removed, say), read back by ``_finish``.
-    """
-
-    X: object
-    Y: np.ndarray
-    y: np.ndarray
-    sample_weight: object = None
-    reference: object = None
-    notes: dict = field(default_factory=dict)
-
-    def subsample(self, n_samples, random_state):
-        """At most ``n_samples`` rows drawn without replacement (all if None).
-
-        Rows of zero weight carry no information: they are never drawn.
-        """
-        if n_samples is None or n_samples >= self.X.shape[0]:
-            return self
-        rng = check_random_state(random_state)
-        if self.sample_weight is None or np.all(self.sample_weight > 0):
-            idx = np.sort(rng.choice(self.X.shape[0], n_samples, replace=False))
-        else:
-            positive = np.flatnonzero(self.sample_weight > 0)
-            idx = positive if n_samples >= positive.size else np.sort(
-                rng.choice(positive, n_samples, replace=False))
-        sw = None if self.sample_weight is None else self.sample_weight[idx]
-        return PruningData(self.X[idx], self.Y[idx], self.y[idx], sw, self.reference, self.notes)
-
-
-@dataclass
-class Round:
-    """What a round reports: whether pruning should stop, and its scores."""
-
-    stop: bool = False
-    scores: list = None
-
-
-def _check_pruning_weights(sample_weight):
-    """Sample weights the criteria can use: finite, non-negative, not all zero.
-
-    The criteria weigh squared errors and curvature by the sample weights; a
-    negative weight makes those indefinite (a Hessian that is not positive
-    semi-definite) and weights summing to zero leave nothing to measure.
-    """
-    if sample_weight is None:
-        return
-    try:
-        weights = np.asarray(sample_weight, dtype=np.float64)
-    except (TypeError, ValueError):
-        return  # the estimator's own validation gives the error
-    if weights.ndim == 0:
-        return
-    if np.any(weights < 0):
-        raise ValueError(
-            "Pruning needs non-negative sample_weight: the criteria weigh squared "
-            f"errors and curvature by it; got {int(np.sum(weights < 0))} negative weight(s)."
-        )
-    if weights.size and not weights.sum() > 0:
-        raise ValueError("sample_weight sums to zero: there is no data to prune with.")
-
-
-def _weights_removed(model, reference):
-    """Fraction of ``reference``'s connection weights that ``model`` no longer
-    has: pruned to zero, or deleted with their unit or input."""
-    kept = sum(np.count_nonzero(mask) for mask in model.masks_)
-    return 1.0 - float(kept) / sum(mask.size for mask in reference.masks_)
-
-
-def _fractions(levels):
-    """Whether ``levels`` is a 1-D array of finite values in [0, 1)."""
-    return levels.ndim == 1 and bool(np.all(np.isfinite(levels) & (levels >= 0) & (levels < 1)))
-
-
-def check_levels(levels):
-    """``levels`` as a non-decreasing float array of values in [0, 1)."""
-    levels = np.asarray(levels, dtype=float)
-    if not _fractions(levels) or levels.size == 0 or np.any(np.diff(levels) < 0):
-        raise ValueError(
-            "levels must be a non-empty, non-decreasing list of sparsities in [0, 1); "
-            f"got {levels.tolist()!r}."
-        )
-    return levels
-
-
-class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
+class BasePruner(TrainingVariantsMixin, PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
     """Base class of the pruners: fit dense, then prune and retrain in rounds.
 
     A criterion implements :meth:`_scores`, one array per layer shaped like
@@ -152,8 +53,9 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
     What a subclass declares rather than overrides: ``scope`` (how scores
     are shared out among layers, "global" unless the pruner has a ``scope``
     parameter), ``_scores_attribute`` (the fitted attribute of the last
-    scores) and ``_level_name`` (what ``sparsity`` counts when not weights,
-    e.g. ``"unit_sparsity"``). The hooks a pruner that counts something else
+    scores), ``_level_name`` (what ``sparsity`` counts when not weights,
+    e.g. ``"unit_sparsity"``) and ``_level_parameter`` (the parameter that
+    sets the final level, for :class:`~skprune.model_selection.PrunerCV`). The hooks a pruner that counts something else
     may override: ``_model_sparsity`` (the level a network is at),
     ``_target`` (the level ``fit`` ends at), ``_schedule``, ``_check_model``
     (refuse a network before any work), ``_retraining_callbacks`` (training
@@ -192,6 +94,10 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
     # reached is then kept under this name (``unit_sparsity_``, a history
     # column), apart from ``sparsity_``, which counts weights in every pruner.
     _level_name = "sparsity"
+    # The parameter that sets the level ``fit`` ends at, which PrunerCV
+    # chooses; None where it is not a fraction (InputPruner's
+    # ``n_features_to_select`` may be a count).
+    _level_parameter = "sparsity"
 
     def __init__(
         self,
@@ -306,7 +212,7 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
         except (TypeError, ValueError):
             levels = None
         n_layers = len(model.coefs_) if hasattr(model, "coefs_") else np.size(model.hidden_layer_sizes) + 1
-        if levels is None or not _fractions(levels) or levels.size != n_layers:
+        if levels is None or not fractions(levels) or levels.size != n_layers:
             raise ValueError(
                 f"sparsity as a list needs one value in [0, 1) per layer of weights "
                 f"({n_layers} for this network); got {target!r}."
@@ -426,7 +332,7 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
 
     def _run(self, X, y, sample_weight=None, levels=None, callback=None):
         """Fit dense (unless prefit), then prune in rounds; the body of ``fit``."""
-        _check_pruning_weights(sample_weight)
+        check_pruning_weights(sample_weight)
         with interrupts_propagate():  # Ctrl+C ends the whole fit; nothing is cached
             return self._run_uninterrupted(X, y, sample_weight, levels, callback)
 
@@ -436,20 +342,8 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
         if levels is None:
             self._check_target(model, target)
         self._check_model(model, float(np.max(target)))
-        check_rewind(self.rewind, self.prefit, self._keeps_shape, type(self).__name__)
-        at_init, snapshot = self._prunes_at_init, None
-        if at_init and self.rewind is not None:
-            raise ValueError(f"{type(self).__name__} prunes before training: rewind does not apply.")
-        if at_init and self.distill and not self.prefit:
-            raise ValueError(f"{type(self).__name__} prunes an untrained network: there is no teacher "
-                             "to distil (distill needs prefit=True).")
-        if at_init and not self.prefit:
-            model = model._initialize_only(X, y)
-        elif self.prefit:
-            model._commit()  # masks edited by hand since the last fit take effect
-        else:
-            fit = check_memory(self.memory).cache(fit_dense)
-            model, snapshot = fit(model, X, y, sample_weight, self.rewind)
+        model, snapshot = self._starting_network(model, X, y, sample_weight)
+        at_init = self._prunes_at_init
         data = PruningData(*model._training_arrays(X, y, sample_weight))
         data.reference = copy.deepcopy(model)  # the network before pruning
         rng = check_random_state(self.random_state)
@@ -489,7 +383,7 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
         if at_init:
             self._train_pruned_at_init(model, data, X, y, sample_weight)
 
-        self.sparsity_ = _weights_removed(model, data.reference)
+        self.sparsity_ = weights_removed(model, data.reference)
         if self._level_name != "sparsity":
             setattr(self, f"{self._level_name}_", self._model_sparsity(model, data.reference))
         self.estimator_ = model.compact() if self.compact else model
@@ -504,28 +398,6 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
             else:
                 self.__dict__.pop(name, None)
         return self
-
-    def _teacher(self, data):
-        """The block in which retraining distils the network before pruning
-        (``distill``), or an empty one."""
-        if not self.distill:
-            return contextlib.nullcontext()
-        if "teacher" not in data.notes:  # once per fit: the rows do not change
-            reference = data.reference._network_view()
-            outputs = reference.predict(data.X)
-            data.notes["teacher"] = tempered(reference.loss.output_activation, outputs, self.distill_temperature)
-        return distilling(data.notes["teacher"], self.distill, self.distill_temperature)
-
-    def _train_pruned_at_init(self, model, data, X, y, sample_weight):
-        """Train a network pruned at initialisation, in place, as ``fit`` would."""
-        if self.retrain_iter:
-            with self._teacher(data):
-                model._retrain(X, y, sample_weight, self.retrain_iter, self.retrain_learning_rate, restart=True)
-        return model
-
-    def _trained_copy(self, model, data, X, y, sample_weight):
-        """A trained copy of a pruned-at-initialisation network (``fit_path``'s callback)."""
-        return self._train_pruned_at_init(copy.deepcopy(model), data, X, y, sample_weight)
 
     def _round_flops(self, model, data, sparsity):
         """Operations of a typical matrix product of a round: one BLAS thread
@@ -560,7 +432,7 @@ class BasePruner(PrunedNetworkShortcutsMixin, DelegatingMixin, MetaEstimatorMixi
         elapsed = time.perf_counter() - start
         level = self._model_sparsity(model, data.reference)
         row = {
-            "step": step, "sparsity": _weights_removed(model, data.reference), self._level_name: level,
+            "step": step, "sparsity": weights_removed(model, data.reference), self._level_name: level,
             "n_nonzero_params": model.n_nonzero_params_, "loss": loss, "train_score": score, "time": elapsed,
         }
         for key, value in row.items():

@@ -8,7 +8,8 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from .._meta import fill_doc
 from .._training.callbacks import TrainingCallback, training_callbacks
 from ._allocation import SCOPES, allocate
-from ._base import BasePruner, Round
+from ._base import BasePruner
+from ._data import Round
 from ._docs import pruner_attributes_doc, pruner_parameters_doc
 from ._score import loss_gradient
 

@@ -5,44 +5,20 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._core.blocks import block_budget, row_blocks
+from .._core.blocks import row_blocks
 from .._core.curvature import NormalEquations, gauss_newton_diagonal, gauss_newton_matrix, input_grams
 from .._core.network import FlatParameters, free_parameter_mask
 from .._meta import fill_doc
 from ._allocation import SCOPES, layer_targets, n_to_prune
 from ._base import BasePruner
 from ._docs import pruner_attributes_doc, pruner_parameters_doc
+from ._obs_memory import CURVATURE_BLOCK, full_obs_mb, gauss_newton_block, layerwise_obs_mb
 from ._obs_solvers import (
-    EXACT_BLOCK,
     damped_inverse,
     obs_greedy,
     obs_layer_blockwise,
     obs_layer_exact,
 )
-
-_MiB = 2**20
-
-
-def _round_overhead(model, n_rows):
-    """Bytes a round takes around any criterion: copies of the parameters, and
-    the pass that scores the network on the data (a block of rows, the
-    encoded targets of all rows, and their predicted labels or values with
-    the copies the score makes of them)."""
-    itemsize = model.coefs_[0].dtype.itemsize
-    return (3 * 8 * model.n_params_ + itemsize * n_rows * model.n_outputs_
-            + 3 * 8 * n_rows + _row_block(model, n_rows))
-
-
-def _row_block(model, n_rows):
-    """Bytes of one block of rows of every layer's activations."""
-    all_rows = model.coefs_[0].dtype.itemsize * n_rows * sum(W.shape[1] for W in model.coefs_)
-    return min(block_budget(), all_rows)
-
-
-def _gauss_newton_block(n_free):
-    """Numbers in one block of Jacobian rows: an eighth of the Hessian, at least 2**18."""
-    return max(2**18, n_free**2 // 8)
-
 
 # "auto" picks the full Hessian while inverting it and the greedy removals
 # cost at most this many multiply-adds ((n_free + n_removals) x n_free^2: a
@@ -50,9 +26,6 @@ def _gauss_newton_block(n_free):
 # and the exact layer-wise solver
 # while its downdates cost at most this many (n_removals x (fan_in + 1)^2).
 _FULL_OBS_BUDGET = 2e9
-# Numbers in one block of back-propagated directions when the global budget is
-# allocated (2 MiB in float64).
-_CURVATURE_BLOCK = 2**18
 _EXACT_LAYER_BUDGET = 1e9
 
 
@@ -243,7 +216,7 @@ class OBSPruner(BasePruner):
             return self._layer_targets(model, sparsity), [None] * n_layers, [None] * n_layers
         network = model._network_view()
         _, curvature = gauss_newton_diagonal(
-            network, data.X, data.sample_weight, max_block_size=_CURVATURE_BLOCK, coefs=False)
+            network, data.X, data.sample_weight, max_block_size=CURVATURE_BLOCK, coefs=False)
         grams = input_grams(network, data.X, data.sample_weight)
         scores = []
         for W, gram, g in zip(model.coefs_, grams, curvature):
@@ -258,44 +231,11 @@ class OBSPruner(BasePruner):
         return "layer" if np.ndim(sparsity) else self.scope
 
     def _full_memory_mb(self, model, n_rows):
-        """``(MiB, n_free)``: the peak memory full OBS adds, and its Hessian's size."""
-        n_free = sum(int(m.sum()) for m in model.masks_) + sum(b.size for b in model.intercepts_)
-        n_params = model.n_params_
-        block = max(_gauss_newton_block(n_free), model.n_outputs_ * n_params)
-        # the Hessian (inverted in place) and up to three blocks of Jacobian rows
-        need = 8 * n_free**2 + 3 * 8 * block + _round_overhead(model, n_rows)
-        return need / _MiB, n_free
+        return full_obs_mb(model, n_rows)
 
     def _layerwise_memory_mb(self, model, data, targets):
-        """Peak memory layer-wise OBS adds, in MiB, and the layer that needs it."""
-        n, itemsize = data.X.shape[0], model.coefs_[0].dtype.itemsize
-        sparse = hasattr(data.X, "tocsr")
-        widths = [W.shape[0] + 1 for W in model.coefs_]
-        # the global allocation's pass: every layer's Gram matrix (accumulated
-        # and normalised), one inverse at a time, blocks of rows and of
-        # back-propagated curvature directions (and their copies)
-        curvature = 0
-        if self.scope == "global":
-            widest = max(W.shape[1] for W in model.coefs_)
-            curvature = (2 * 8 * sum(d**2 for d in widths) + 8 * max(widths) ** 2
-                         + 3 * 8 * min(_CURVATURE_BLOCK, n * model.n_outputs_ * widest))
-        peaks = []
-        for layer, W in enumerate(model.coefs_):
-            d, fan_out = W.shape[0] + 1, W.shape[1]
-            solver = 0
-            if self._use_exact_solver(targets[layer], d - 1):
-                solver = 2 * 8 * min(max(1, EXACT_BLOCK // d**2), fan_out) * d**2
-            # a block's Gram product (a sparse one is held sparse, 12 bytes a
-            # number, then dense), the accumulated and normalised Gram matrices
-            product = (20 if layer == 0 and sparse else itemsize) * d**2
-            # W_bar, the refit, the cross products and the solvers' row blocks
-            columns = 6 * 8 * d * fan_out
-            # a block of rows of the dense and the pruned network
-            rows = 2 * _row_block(model, n)
-            peaks.append(max(2 * 8 * d**2 + product + solver + columns + rows, curvature))
-        peaks = [peak + _round_overhead(model, n) for peak in peaks]
-        layer = int(np.argmax(peaks))
-        return peaks[layer] / _MiB, layer
+        exact = [self._use_exact_solver(t, W.shape[0]) for t, W in zip(targets, model.coefs_)]
+        return layerwise_obs_mb(model, data.X, self.scope == "global", exact)
 
     def _resolve_method(self, model, data, sparsity):
         if self.method != "auto":
@@ -353,7 +293,7 @@ class OBSPruner(BasePruner):
         )
 
         H = gauss_newton_matrix(network, data.X, data.sample_weight, free=free,
-                                max_block_size=_gauss_newton_block(int(free.sum())))
+                                max_block_size=gauss_newton_block(int(free.sum())))
         H_inv, _ = damped_inverse(H, 0.1 if self.damping is None else self.damping, overwrite=True)
         del H
         w = params.vector[free]

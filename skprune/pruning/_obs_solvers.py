@@ -23,10 +23,9 @@ from .._core.linalg import symmetrize
 from .._core.threads import blas_threads_for_factorisation, downdates
 from ..exceptions import NumericalWarning
 from ._allocation import n_to_prune
+from ._obs_memory import EXACT_BLOCK
 
 _TINY = 1e-300
-# Numbers held by one batch of the exact layer-wise solver's downdated inverses.
-EXACT_BLOCK = 2**23
 
 
 def damped_inverse(H, damping, overwrite=False):
@@ -222,49 +221,82 @@ def obs_greedy(H_inv, w, candidates, n_remove, forced=(), quota=None, groups=Non
     return removed, costs
 
 
-def _greedy_columns(H_inv, W, candidates, forced, counts):
-    """Greedy OBS on a batch of columns at once, each with its own inverse.
+class _GreedyColumns:
+    """Greedy OBS on a batch of columns at once, each with its own downdated inverse.
 
-    ``W`` is (n_columns, d), ``candidates`` and ``forced`` boolean (n_columns,
-    d); column ``j`` removes its forced weights first, then greedily up to
-    ``counts[j]`` removals in all. Returns the new weights, the kept-weight
-    masks and the predicted cost of each greedy removal, shape
-    (n_columns, n_steps), NaN where a column removed nothing by choice.
+    Column ``j`` removes its forced weights first, then greedily by saliency,
+    up to ``counts[j]`` removals in all. Its downdated inverse is never
+    formed: after ``t`` removals it is ``H^-1 - V_t^T V_t``, where row ``i``
+    of ``V_t`` is the ``i``-th removal's scaled column ``u_i / sqrt(u_i[q_i])``,
+    and the weights are ``w - beta_t V_t`` with ``beta_i = w_{q_i} /
+    sqrt(u_i[q_i])``, so that a removal costs ``O(t d)`` per column rather
+    than the ``O(d^2)`` of a full downdate, and nothing of size ``c x d x d``
+    is written at every step. The factors are kept: the weights after any
+    number of a column's removals are one product away (:meth:`weights`).
+
+    Attributes
+    ----------
+    costs : ndarray of shape (n_columns, n_steps)
+        The predicted cost of each greedy removal, NaN for a forced one or
+        where a column removed nothing by choice.
+    order : ndarray of int of shape (n_columns, n_steps)
+        The removed weight of each step, -1 where a column removed nothing.
     """
-    c, d = W.shape
-    Hb = np.broadcast_to(H_inv, (c, d, d)).copy()
-    wb = W.copy()
-    kept = ~forced
-    candidates = candidates & ~forced
-    forced = forced.copy()
-    todo = np.asarray(counts).copy()
-    rows = np.arange(c)
-    costs = []
-    while np.any(todo > 0):
-        active = todo > 0
-        saliency = wb * wb / (2.0 * np.maximum(np.diagonal(Hb, axis1=1, axis2=2), _TINY))
-        saliency[~candidates] = np.inf
-        saliency[forced] = -np.inf  # already pruned: removed first
-        q = np.argmin(saliency, axis=1)
-        ok = active & (forced[rows, q] | np.isfinite(saliency[rows, q]))
-        step_cost = saliency[rows, q].copy()
-        step_cost[~ok | forced[rows, q]] = np.nan
-        costs.append(step_cost)
-        u = Hb[rows, :, q] * ok[:, None]
-        dq = np.maximum(Hb[rows, q, q], _TINY)
-        wb -= (wb[rows, q] / dq)[:, None] * u
-        Hb -= u[:, :, None] * (u / dq[:, None])[:, None, :]
-        sel, qs = rows[ok], q[ok]
-        wb[sel, qs] = 0.0
-        Hb[sel, qs, :] = 0.0
-        Hb[sel, :, qs] = 0.0
-        candidates[sel, qs] = False
-        forced[sel, qs] = False
-        kept[sel, qs] = False
-        todo[active] -= 1
-        todo[active & ~ok] = 0  # nothing left to remove in that column
-    costs = np.array(costs).T if costs else np.empty((c, 0))
-    return wb, kept, costs
+
+    def __init__(self, H_inv, W, candidates, forced, counts):
+        c, d = W.shape
+        n_steps = int(np.max(counts, initial=0))
+        self.W = W
+        self.V = np.zeros((c, n_steps, d))
+        self.beta = np.zeros((c, n_steps))
+        self.order = np.full((c, n_steps), -1)
+        self.costs = np.full((c, n_steps), np.nan)
+        w = W.copy()
+        diagonal = np.tile(np.diagonal(H_inv), (c, 1))
+        candidates = candidates & ~forced
+        forced = forced.copy()
+        todo = np.asarray(counts).copy()
+        rows = np.arange(c)
+        for t in range(n_steps):
+            active = todo > 0
+            saliency = w * w / (2.0 * np.maximum(diagonal, _TINY))
+            saliency[~candidates] = np.inf
+            saliency[forced] = -np.inf  # already pruned: removed first
+            q = np.argmin(saliency, axis=1)
+            ok = active & (forced[rows, q] | np.isfinite(saliency[rows, q]))
+            step_cost = saliency[rows, q]
+            self.costs[:, t] = np.where(ok & ~forced[rows, q], step_cost, np.nan)
+            # column q of each downdated inverse: H^-1 e_q - V_t^T (V_t e_q)
+            u = H_inv[q]
+            if t:
+                u = u - np.matmul(self.V[rows, :t, q][:, None, :], self.V[:, :t])[:, 0]
+            scale = np.where(ok, 1.0 / np.sqrt(np.maximum(u[rows, q], _TINY)), 0.0)
+            v = u * scale[:, None]
+            beta = w[rows, q] * scale
+            w -= beta[:, None] * v
+            diagonal -= v * v
+            self.V[:, t], self.beta[:, t] = v, beta
+            sel, qs = rows[ok], q[ok]
+            self.order[sel, t] = qs
+            w[sel, qs] = 0.0
+            candidates[sel, qs] = False
+            forced[sel, qs] = False
+            todo[active] -= 1
+            todo[active & ~ok] = 0  # nothing left to remove in that column
+
+    def weights(self, cols, counts):
+        """Weights and kept-weight masks of columns ``cols`` (of the batch)
+        after their first ``counts`` removals, shape (len(cols), d)."""
+        steps = np.arange(self.V.shape[1])
+        taken = steps[None, :] < np.asarray(counts)[:, None]
+        beta = np.where(taken, self.beta[cols], 0.0)
+        W = self.W[cols] - np.matmul(beta[:, None, :], self.V[cols])[:, 0]
+        kept = np.ones_like(W, dtype=bool)
+        removed = np.where(taken, self.order[cols], -1)
+        r, k = np.nonzero(removed >= 0)
+        kept[r, removed[r, k]] = False
+        W[~kept] = 0.0
+        return W, kept
 
 
 @downdates
@@ -272,13 +304,15 @@ def obs_layer_exact(H_inv, W, prunable, masks, n_total, max_block=EXACT_BLOCK, c
     """Exact greedy OBS on every column of a layer (Frantar & Alistarh 2022, OBC).
 
     Each output column ``j`` of ``W`` is an independent OBS problem on the
-    shared Hessian; columns are processed in batches with their own downdated
-    copies of ``H_inv``, every removal vectorised over the batch. The layer's
-    budget is shared between columns as in OBC: a first pass records the
-    predicted cost of each column's next greedy removals (up to twice its even
-    share), and the layer takes the cheapest of them, each column's costs made
-    non-decreasing so that every column takes a prefix of its sequence; a
-    second pass makes those removals.
+    shared Hessian, solved greedily (:class:`_GreedyColumns`, vectorised over
+    a batch of columns). The layer's budget is shared between columns as in
+    OBC: each column's greedy removals are run up to twice its even share,
+    their predicted costs made non-decreasing (so that every column takes a
+    prefix of its sequence), and the layer takes the cheapest. The weights
+    then follow from the factors the greedy pass recorded; when those of all
+    columns would hold more than ``max_block`` numbers, each batch's are
+    dropped and a second pass, only as long as each column's count, redoes
+    its removals.
 
     Parameters
     ----------
@@ -292,7 +326,7 @@ def obs_layer_exact(H_inv, W, prunable, masks, n_total, max_block=EXACT_BLOCK, c
     n_total : int
         Pruned weights wanted in the layer, already pruned included.
     max_block : int
-        Numbers in the downdated inverses of one batch of columns.
+        Numbers in the factors of one batch of columns.
     column_weights : ndarray of shape (n_columns,), default=None
         What an error in each column costs (the loss's curvature w.r.t. the
         column's output); None weighs all columns alike.
@@ -304,20 +338,23 @@ def obs_layer_exact(H_inv, W, prunable, masks, n_total, max_block=EXACT_BLOCK, c
     d, n_columns = W.shape
     forced = (~masks & prunable[:, None]).T
     candidates = (masks & prunable[:, None]).T
-    batch = max(1, int(max_block // (d * d)))
-    batches = [np.arange(s, min(s + batch, n_columns)) for s in range(0, n_columns, batch)]
-
-    # Pass 1: the cost sequence of each column's greedy removals.
     n_forced = forced.sum(axis=1)
     n_new = max(0, int(n_total) - int(n_forced.sum()))
     share = int(np.ceil(n_new / n_columns)) if n_columns else 0
     extra = np.minimum(candidates.sum(axis=1), 2 * share)
+    n_steps = int((n_forced + extra).max(initial=0))
+    batch = max(1, int(max_block // (d * max(n_steps, 1))))
+    batches = [np.arange(s, min(s + batch, n_columns)) for s in range(0, n_columns, batch)]
+    keep_factors = len(batches) == 1
+
+    # The cost sequence of each column's greedy removals.
     step_costs = np.full((n_columns, int(extra.max(initial=0))), np.inf)
+    solved = None
     for cols in batches:
-        _, _, costs = _greedy_columns(
-            H_inv, W[:, cols].T, candidates[cols], forced[cols], n_forced[cols] + extra[cols]
-        )
+        solved = _GreedyColumns(H_inv, W[:, cols].T, candidates[cols], forced[cols],
+                                n_forced[cols] + extra[cols])
         # each column's greedy costs in order, its forced (NaN) steps dropped
+        costs = solved.costs
         order = np.argsort(np.isnan(costs), axis=1, kind="stable")
         packed = np.take_along_axis(costs, order, axis=1)[:, : step_costs.shape[1]]
         step_costs[cols, : packed.shape[1]] = np.where(np.isnan(packed), np.inf, packed)
@@ -330,12 +367,12 @@ def obs_layer_exact(H_inv, W, prunable, masks, n_total, max_block=EXACT_BLOCK, c
         np.unravel_index(cheapest, step_costs.shape)[0], minlength=n_columns
     )
 
-    # Pass 2: the removals themselves.
+    # The weights after each column's chosen removals.
     new_masks = masks.copy()
     for cols in batches:
-        wb, kept, _ = _greedy_columns(
-            H_inv, W[:, cols].T, candidates[cols], forced[cols], counts[cols]
-        )
+        if not keep_factors:
+            solved = _GreedyColumns(H_inv, W[:, cols].T, candidates[cols], forced[cols], counts[cols])
+        wb, kept = solved.weights(np.arange(len(cols)), counts[cols])
         W[:, cols] = wb.T
         new_masks[:, cols] = kept.T | ~prunable[:, None]
     return new_masks

@@ -10,7 +10,8 @@ from .._core.linalg import check_gram_size
 from .._core.threads import blas_threads_for_downdates
 from .._meta import fill_doc
 from ._allocation import n_to_prune
-from ._base import BasePruner, Round
+from ._base import BasePruner
+from ._data import Round
 from ._docs import UNIT_SPARSITY_DOC, pruner_attributes_doc, pruner_parameters_doc
 from ._obs_solvers import RowRemoval
 
