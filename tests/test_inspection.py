@@ -108,6 +108,31 @@ def test_regressor_label_and_from_cv_results():
     plt.close("all")
 
 
+def test_one_curve_per_candidate_of_a_search():
+    import matplotlib.pyplot as plt
+    from skprune.model_selection import PrunerCV
+
+    X, y = load_iris(return_X_y=True)
+    levels = [0.5, 0.75, 0.9]
+    search = PrunerCV([MagnitudePruner(net_classifier()), OBDPruner(net_classifier())],
+                      param_grid={"retrain_iter": [0, 10]}, sparsities=levels, cv=3,
+                      return_train_score=True).fit(X, y)
+    display = PruningCurveDisplay.from_cv_results(search, show_train=True, x="sparsity")
+    means = search.cv_results_["mean_test_score"].reshape(4, 3)
+    test_lines = display.lines_[::2]  # each candidate's test curve, then its train curve
+    assert len(display.lines_) == 8
+    for line, mean in zip(test_lines, means):
+        np.testing.assert_allclose(line.get_xdata(), levels)
+        np.testing.assert_allclose(line.get_ydata(), mean)
+    assert len({line.get_color() for line in test_lines}) == 4
+    assert display.lines_[0].get_color() == display.lines_[1].get_color()
+    labels = [t.get_text() for t in display.ax_.get_legend().get_texts()]
+    assert labels[0] == "MagnitudePruner, retrain_iter=0 (test)"
+    assert labels[2] == "MagnitudePruner, retrain_iter=10 (test)"
+    assert labels[4] == "OBDPruner, retrain_iter=0 (test)"
+    plt.close("all")
+
+
 def net_classifier():
     return PrunableMLPClassifier((8,), solver="lbfgs", max_iter=300, random_state=0)
 

@@ -422,3 +422,78 @@ def test_levels_a_stopped_path_never_reached_are_never_chosen():
     steps = []
     pruner.fit_path(X, y, [0.25, 0.5, 0.75, 0.9], callback=lambda step, model: steps.append(step))
     assert len(steps) < 4  # rounds after the stop are not called back
+
+
+# ----------------------------------------------------------------------
+# Several candidates: a list of pruners, a grid of their parameters
+# ----------------------------------------------------------------------
+def test_a_grid_of_pruner_parameters_gives_gridsearchcvs_results():
+    X, y = binary_problem()
+    levels = [0.3, 0.6, 0.9]
+    pruner = MagnitudePruner(net(), retrain_iter=0)  # without retraining, path and direct prunes coincide
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    # ("scope" sorts before "sparsity": GridSearchCV's rows come in the same order)
+    grid = GridSearchCV(pruner, {"scope": ["global", "layer"], "sparsity": levels}, cv=cv).fit(X, y)
+    ours = PrunerCV(pruner, param_grid={"scope": ["global", "layer"]}, sparsities=levels, cv=cv).fit(X, y)
+    assert sorted(ours.cv_results_) == sorted(grid.cv_results_)
+    for key in ("mean_test_score", "std_test_score", "rank_test_score"):
+        assert_allclose(ours.cv_results_[key], grid.cv_results_[key], rtol=1e-12)
+    assert ours.cv_results_["params"] == grid.cv_results_["params"]
+    assert list(ours.cv_results_["param_scope"]) == list(grid.cv_results_["param_scope"])
+    assert ours.best_params_ == grid.best_params_ and ours.best_index_ == grid.best_index_
+    assert_array_equal(ours.predict(X), grid.predict(X))
+
+
+def test_a_list_of_pruners_is_searched_with_one_dense_fit_per_candidate_and_fold(iris):
+    X, y = iris
+    CountingClassifier.n_dense_fits = 0
+    counted = CountingClassifier((10,), solver="lbfgs", max_iter=300, random_state=0)
+    pruners = [MagnitudePruner(counted, retrain_iter=5), OBDPruner(counted, retrain_iter=5)]
+    search = PrunerCV(pruners, param_grid=[{"n_steps": [1, 2]}], sparsities=[0.5, 0.8, 0.95],
+                      cv=3, refit=False).fit(X, y)
+    assert CountingClassifier.n_dense_fits == 4 * 3  # 2 pruners x 2 n_steps x 3 folds
+    results = search.cv_results_
+    assert len(results["params"]) == 12
+    # ParameterGrid's order, as GridSearchCV's: "n_steps" sorts before "pruner"
+    names = ["MagnitudePruner"] * 3 + ["OBDPruner"] * 3
+    assert [type(p).__name__ for p in results["param_pruner"]] == names * 2
+    assert list(results["param_n_steps"]) == [1] * 6 + [2] * 6
+    assert_array_equal(results["param_sparsity"], [0.5, 0.8, 0.95] * 4)
+    best = int(np.argmax(results["mean_test_score"]))
+    assert results["rank_test_score"][best] == 1
+    assert search.best_params_ == results["params"][search.best_index_]
+    assert search.best_score_ == pytest.approx(results["mean_test_score"].max())
+
+
+def test_each_pruner_with_its_own_grid_and_the_sparsest_choice(iris):
+    X, y = iris
+    magnitude, obd = MagnitudePruner(net(), retrain_iter=5), OBDPruner(net(), retrain_iter=5)
+    grid = [{"pruner": [magnitude], "scope": ["global", "layer"]}, {"pruner": [obd], "hessian": ["lecun"]}]
+    search = PrunerCV(param_grid=grid, sparsities=[0.3, 0.6, 0.9], cv=3, selection="sparsest",
+                      tol=0.05).fit(X, y)
+    results = search.cv_results_
+    assert len(results["params"]) == 9
+    # a parameter a candidate does not have is masked, as in GridSearchCV
+    assert results["param_hessian"].mask.tolist() == [True] * 6 + [False] * 3
+    assert results["param_scope"].mask.tolist() == [False] * 6 + [True] * 3
+    means, levels = results["mean_test_score"], results["param_sparsity"]
+    within = means >= means.max() - 0.05
+    assert search.best_sparsity_ == levels[within].max()
+    at_level = within & (levels == levels[within].max())
+    assert search.best_score_ == means[at_level].max()
+    chosen = search.best_params_["pruner"]
+    assert type(search.best_estimator_) is type(chosen)
+    assert search.best_estimator_.sparsity_ == pytest.approx(search.best_sparsity_, abs=0.02)
+
+
+def test_candidates_are_checked_before_any_work(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="sparsities"):
+        PrunerCV(MagnitudePruner(net()), param_grid={"sparsity": [0.5]}).fit(X, y)
+    with pytest.raises(ValueError, match="empty list"):
+        PrunerCV([]).fit(X, y)
+    mixed = [MagnitudePruner(net()), MagnitudePruner(PrunableMLPRegressor())]
+    with pytest.raises(ValueError, match="classifiers or all regressors"):
+        PrunerCV(mixed).fit(X, y)
+    with pytest.raises(ValueError, match="Invalid parameter"):
+        PrunerCV(MagnitudePruner(net()), param_grid={"no_such_parameter": [1]}).fit(X, y)

@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from .activations import ACTIVATIONS
 from .blocks import block_rows, row_blocks
 from .losses import OUTPUT_LOSSES
-from .threads import blas_thread_count, blas_threads_for, layer_flops
+from .threads import blas_thread_count, blas_threads_for, layer_flops, map_blocks_in_threads
 
 
 # Layers at most this dense are multiplied as CSR matrices at predict time, on
@@ -260,7 +260,8 @@ class Network:
         dtype = self._dtype(X)
         out = np.empty((n, self.coefs[-1].shape[1]), dtype=dtype)
         last = self.n_layers - 1
-        for start in range(0, n, block_size):
+
+        def predict_block(start):
             rows = slice(start, min(start + block_size, n))
             A = self.read(X[rows])
             Z = None
@@ -275,6 +276,9 @@ class Network:
                 if layer < last:
                     self.activation.forward(Z)
             out[rows] = Z.T
+
+        # SciPy's CSR product runs on one core: the blocks share the cores instead
+        map_blocks_in_threads(predict_block, range(0, n, block_size))
         self.output_activation.forward(out)
         return out
 

@@ -22,6 +22,7 @@ already occupy the cores.
 
 import functools
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 
 from threadpoolctl import ThreadpoolController
@@ -106,6 +107,23 @@ def blas_threads_for_factorisation(order):
     """A context in which BLAS uses one thread to factorise and invert a
     small symmetric matrix (of ``order`` rows)."""
     return blas_threads_for(SMALL_PRODUCT_FLOPS if order >= SMALL_FACTORISATION_ORDER else 0)
+
+
+def map_blocks_in_threads(function, blocks):
+    """``function(block)`` for every block, on as many threads as BLAS has.
+
+    For work that runs on one core whatever BLAS's threads (SciPy's CSR
+    product): the blocks are shared between that many threads instead,
+    each with one BLAS thread, so that a user's ``threadpool_limits`` (or
+    joblib's in a parallel search) bounds these threads too. The blocks are
+    independent, so the result does not depend on the number of threads.
+    """
+    blocks = list(blocks)
+    n_threads = min(blas_thread_count(), len(blocks))
+    if n_threads <= 1:
+        return [function(block) for block in blocks]
+    with one_blas_thread(), ThreadPoolExecutor(n_threads) as pool:
+        return list(pool.map(function, blocks))
 
 
 def layer_flops(network, n_rows):

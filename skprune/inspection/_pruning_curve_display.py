@@ -43,13 +43,18 @@ class PruningCurveDisplay:
     draw several pruners on one axes by passing ``ax`` of the first display's
     ``ax_`` to the next. matplotlib is imported only when drawing.
 
+    Several candidates (the pruners of a
+    :class:`~skprune.model_selection.PrunerCV`, say) are drawn as one curve
+    each when ``sparsities``, ``train_scores``, ``test_scores`` and ``label``
+    are lists with one entry per curve.
+
     Parameters
     ----------
-    sparsities : ndarray of shape (n_levels,)
-    train_scores, test_scores : ndarray of shape (n_levels, n_folds)
+    sparsities : ndarray of shape (n_levels,), or a list of them
+    train_scores, test_scores : ndarray of shape (n_levels, n_folds), or a list of them
     score_name : str, default="Score"
         The y-axis label.
-    label : str, default=None
+    label : str or list of str, default=None
         Legend label of the curves (e.g. the pruner's name).
     dense_score : float, default=None
         Mean test score of the dense network, drawn as a dotted reference
@@ -83,9 +88,16 @@ class PruningCurveDisplay:
 
     def __init__(self, *, sparsities, train_scores, test_scores, score_name="Score", label=None,
                  dense_score=None):
-        self.sparsities = np.asarray(sparsities)
-        self.train_scores = None if train_scores is None else np.asarray(train_scores)
-        self.test_scores = np.asarray(test_scores)
+        several = isinstance(test_scores, list)
+
+        def arrays(values):
+            if values is None:
+                return None
+            return [np.asarray(v) for v in values] if several else np.asarray(values)
+
+        self.sparsities = arrays(sparsities)
+        self.train_scores = arrays(train_scores)
+        self.test_scores = arrays(test_scores)
         self.score_name = score_name
         self.label = label
         self.dense_score = dense_score
@@ -125,32 +137,38 @@ class PruningCurveDisplay:
             )
         if ax is None:
             _, ax = plt.subplots()
-        xs = self.sparsities if x == "sparsity" else 1.0 / (1.0 - self.sparsities)
-        sets = [("test", self.test_scores, "-")]
-        if show_train:
-            if self.train_scores is None:
-                raise ValueError("show_train=True needs training scores; there are none.")
-            sets.append(("train", self.train_scores, "--"))
         self.lines_, self.fill_between_, self.errorbar_ = [], [], []
         color = None
-        for name, scores, style in sets:
-            mean, std = scores.mean(axis=1), scores.std(axis=1)
-            label = name if self.label is None else f"{self.label} ({name})"
-            kw = {"label": label, "linestyle": style, "marker": "o", **(line_kw or {})}
-            if color is not None:
-                kw.setdefault("color", color)
-            if std_display_style == "errorbar":
-                container = ax.errorbar(xs, mean, yerr=std, **kw)
-                self.errorbar_.append(container)
-                line = container.lines[0]
-            else:
-                (line,) = ax.plot(xs, mean, **kw)
-                if std_display_style == "fill_between":
-                    band = ax.fill_between(xs, mean - std, mean + std, alpha=0.2,
-                                           color=line.get_color(), **(fill_between_kw or {}))
-                    self.fill_between_.append(band)
-            color = line.get_color()
-            self.lines_.append(line)
+        for label, sparsities, train_scores, test_scores in self._curves():
+            xs = sparsities if x == "sparsity" else 1.0 / (1.0 - sparsities)
+            sets = [("test", test_scores, "-")]
+            if show_train:
+                if train_scores is None:
+                    raise ValueError("show_train=True needs training scores; there are none.")
+                sets.append(("train", train_scores, "--"))
+            color = None  # each curve takes the next colour; its train curve the same
+            for name, scores, style in sets:
+                mean, std = scores.mean(axis=1), scores.std(axis=1)
+                kw = {"label": name if label is None else f"{label} ({name})", "linestyle": style,
+                      "marker": "o", **(line_kw or {})}
+                if color is not None:
+                    kw.setdefault("color", color)
+                if std_display_style == "errorbar":
+                    container = ax.errorbar(xs, mean, yerr=std, **kw)
+                    self.errorbar_.append(container)
+                    line = container.lines[0]
+                else:
+                    (line,) = ax.plot(xs, mean, **kw)
+                    if std_display_style == "fill_between":
+                        band = ax.fill_between(xs, mean - std, mean + std, alpha=0.2,
+                                               color=line.get_color(), **(fill_between_kw or {}))
+                        self.fill_between_.append(band)
+                color = line.get_color()
+                self.lines_.append(line)
+        if len(self._curves()) > 1:
+            color = "0.3"  # the dense line belongs to no one candidate
+        xs = np.concatenate([curve[1] for curve in self._curves()])
+        xs = xs if x == "sparsity" else 1.0 / (1.0 - xs)
         self.dense_line_ = None
         if self.dense_score is not None:
             dense_label = "dense network"  # the network before pruning, whichever the pruner
@@ -166,6 +184,15 @@ class PruningCurveDisplay:
         ax.legend()
         self.ax_, self.figure_ = ax, ax.figure
         return self
+
+    def _curves(self):
+        """``[(label, sparsities, train_scores, test_scores)]``, one per curve."""
+        if not isinstance(self.test_scores, list):
+            return [(self.label, self.sparsities, self.train_scores, self.test_scores)]
+        n = len(self.test_scores)
+        labels = self.label if isinstance(self.label, list) else [self.label] * n
+        train = self.train_scores if self.train_scores is not None else [None] * n
+        return list(zip(labels, self.sparsities, train, self.test_scores))
 
     @classmethod
     def from_results(cls, sparsities, train_scores, test_scores, *, score_name="Score",
@@ -202,8 +229,9 @@ class PruningCurveDisplay:
             ``return_train_score=True``.
         metric : str, default=None
             With several metrics, the one to draw; None is the ``refit`` one.
-        label : str, default=None
-            None uses the pruner's class name.
+        label : str or list of str, default=None
+            None uses the pruner's class name and, with several candidates,
+            their parameters: one curve per candidate.
         ax : matplotlib Axes, default=None
         **plot_kw : passed to :meth:`plot`.
 
@@ -216,23 +244,36 @@ class PruningCurveDisplay:
             metric = search.refit if search.multimetric_ and isinstance(search.refit, str) else None
         if metric is None:
             metric = "score" if not search.multimetric_ else sorted(search.scorer_)[0]
-        name = next(key for key in results if key.startswith("param_"))
+        name = next(key for key in results["params"][0] if key.endswith("sparsity"))
         folds = range(search.n_splits_)
 
         def scores(kind):
             keys = [f"split{k}_{kind}_{metric}" for k in folds]
             return np.column_stack([results[k] for k in keys]) if keys[0] in results else None
 
-        if scores("test") is None:
+        test, train = scores("test"), scores("train")
+        if test is None:
             raise ValueError(f"metric={metric!r} is not in the search's results.")
         scoring = search.scoring if metric == "score" else metric
-        if label is None:
-            label = type(split_pipeline(search._template())[1]).__name__
+        levels = np.asarray(results[f"param_{name}"], dtype=float)
+        # rows come candidate by candidate, each along the same levels
+        starts = np.flatnonzero(np.r_[True, np.diff(levels) <= 0])
+        groups = np.split(np.arange(levels.size), starts[1:])
+        labels = [_candidate_label(results["params"][rows[0]], name, search._template())
+                  for rows in groups]
+        if label is not None:
+            labels = label if isinstance(label, list) else [label] * len(groups)
+        if len(groups) == 1:
+            sparsities, train_scores, test_scores, labels = levels, train, test, labels[0]
+        else:
+            sparsities = [levels[rows] for rows in groups]
+            train_scores = None if train is None else [train[rows] for rows in groups]
+            test_scores = [test[rows] for rows in groups]
         return cls.from_results(
-            np.asarray(results[name], dtype=float), scores("train"), scores("test"),
+            sparsities, train_scores, test_scores,
             score_name=axis_label(scoring if isinstance(scoring, str) or scoring is None
                                   else "score", search._template()),
-            label=label, ax=ax, **plot_kw,
+            label=labels, ax=ax, **plot_kw,
         )
 
     @classmethod
@@ -276,3 +317,12 @@ class PruningCurveDisplay:
             label = type(last).__name__
         return cls.from_results(levels, train, test, score_name=score_name, label=label,
                                 dense_score=dense_score, ax=ax, **plot_kw)
+
+
+def _candidate_label(params, sparsity_name, template):
+    """A legend label for one candidate of a search: its pruner's class name
+    and its other searched parameters."""
+    pruner = params.get("pruner", template)
+    name = type(split_pipeline(pruner)[1]).__name__
+    others = [f"{key}={value!r}" for key, value in params.items() if key not in ("pruner", sparsity_name)]
+    return ", ".join([name, *others])

@@ -1,11 +1,13 @@
 """PrunerCV: choose the sparsity by cross-validated pruning paths."""
 
 import time
+from collections.abc import Mapping
 from numbers import Integral, Real
 
 import numpy as np
 from scipy.stats import rankdata
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, _fit_context, is_classifier
+from sklearn.model_selection import ParameterGrid
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 
@@ -35,7 +37,7 @@ def rank_scores(means):
 
 
 class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
-    """Choose a pruner's sparsity by cross-validation, then refit.
+    """Choose a pruner's sparsity -- and the pruner -- by cross-validation, then refit.
 
     Each fold trains one dense network and prunes it along the increasing
     ``sparsities`` (see :func:`~skprune.model_selection.pruning_curve`), so
@@ -48,12 +50,30 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
     ``error_score``, ``groups`` and fit parameters. A level's fit time is the
     time of its round; the dense fit is counted in the first level.
 
+    Several candidates -- a list of pruners, a ``param_grid`` of their other
+    parameters, or both -- are searched together: one path per candidate and
+    fold, one row of ``cv_results_`` per candidate and level (candidate by
+    candidate), the candidate's parameters beside ``param_sparsity`` (a list
+    of pruners as ``param_pruner``), and the best row over all of them. This
+    is what :class:`~sklearn.model_selection.GridSearchCV` over the pruner
+    and ``sparsity`` would find, for one dense fit per candidate and fold
+    instead of one per candidate, level and fold.
+
     Parameters
     ----------
-    pruner : pruner or Pipeline ending in a pruner, default=None
+    pruner : pruner, Pipeline ending in a pruner, or list of those, default=None
         None means ``MagnitudePruner(PrunableMLPClassifier())``. A pruner with
         ``prefit=True`` prunes its already trained network in every fold and
-        in the refit (the network is shared, not cloned).
+        in the refit (the network is shared, not cloned). A list makes every
+        pruner a candidate.
+    param_grid : dict or list of dicts, default=None
+        Other parameters of the pruner to search, named as
+        ``GridSearchCV(pruner, param_grid)`` names them (``retrain_iter``,
+        ``hessian``, ``<step>__retrain_iter`` for a pipeline); every
+        combination is a candidate. A dict may hold the key ``"pruner"``, a
+        list of pruners it applies to (as a list of dicts pairs each pruner
+        with its own parameters). ``sparsity`` is not searched here: the
+        levels are ``sparsities``.
     sparsities : array-like of float in [0, 1), default=None
         The levels to evaluate; None means (0.5, 0.7, 0.8, 0.9, 0.95).
     cv : int, cross-validation generator or iterable, default=None
@@ -89,11 +109,12 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
     cv_results_ : dict of ndarrays
         As :class:`~sklearn.model_selection.GridSearchCV`'s, one entry per level.
     best_index_ : int
-        Index of the chosen level in ``cv_results_``.
+        Index of the chosen candidate and level in ``cv_results_``.
     best_score_ : float
         Its mean test score (of the ``refit`` metric).
     best_params_ : dict
-        ``{"sparsity": best_sparsity_}`` (``"<step>__sparsity"`` in a pipeline).
+        ``{"sparsity": best_sparsity_}`` (``"<step>__sparsity"`` in a pipeline),
+        with the chosen candidate's parameters when there are several.
     best_sparsity_ : float
         The chosen level.
     best_estimator_ : pruner or Pipeline
@@ -128,10 +149,22 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
     array([0.3, 0.6, 0.9])
     >>> search.best_params_["sparsity"] in (0.3, 0.6, 0.9)
     True
+
+    Two pruners and two retraining lengths, each along the same levels:
+
+    >>> from skprune import MagnitudePruner
+    >>> net = pruner.estimator
+    >>> search = PrunerCV([MagnitudePruner(net), OBDPruner(net)], sparsities=[0.5, 0.8],
+    ...                   param_grid={"retrain_iter": [5, 20]}, cv=3).fit(X, y)
+    >>> len(search.cv_results_["params"])
+    8
+    >>> sorted(search.best_params_)
+    ['pruner', 'retrain_iter', 'sparsity']
     """
 
     _parameter_constraints: dict = {
-        "pruner": [HasMethods(["fit"]), None],
+        "pruner": [HasMethods(["fit"]), list, None],
+        "param_grid": [dict, list, None],
         "sparsities": ["array-like", None],
         "cv": ["cv_object"],
         "scoring": [str, callable, list, tuple, dict, None],
@@ -150,6 +183,7 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         self,
         pruner=None,
         *,
+        param_grid=None,
         sparsities=None,
         cv=None,
         scoring=None,
@@ -164,6 +198,7 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         random_state=None,
     ):
         self.pruner = pruner
+        self.param_grid = param_grid
         self.sparsities = sparsities
         self.cv = cv
         self.scoring = scoring
@@ -183,15 +218,61 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         return bool(self.refit)
 
     def _template(self):
+        """The pruner (the first of a list): what the search delegates to and
+        takes its tags from."""
         if self.pruner is None:
             return MagnitudePruner(PrunableMLPClassifier())
+        if isinstance(self.pruner, list):
+            if not self.pruner:
+                raise ValueError("pruner is an empty list; give at least one pruner.")
+            return self.pruner[0]
         return self.pruner
 
-    def _seeded(self):
-        """The pruner, seeded from ``random_state`` when it has no seed."""
-        estimator = clone_for_path(self._template())
+    def _seeded(self, estimator, params):
+        """A clone of ``estimator`` with ``params`` set, seeded from
+        ``random_state`` when its pruner has no seed."""
+        estimator = clone_for_path(estimator)
+        estimator.set_params(**params)
         seed_unseeded(split_pipeline(estimator)[1], self.random_state)
         return estimator
+
+    def _candidates(self):
+        """``[(params, estimator)]``: each candidate's parameters as
+        ``cv_results_`` names them (none for a lone pruner) and its unfitted,
+        seeded estimator."""
+        template = self._template()
+        grids = self.param_grid if self.param_grid is not None else {}
+        grids = [grids] if isinstance(grids, Mapping) else list(grids)
+        if isinstance(self.pruner, list):
+            grids = [grid if "pruner" in grid else {"pruner": self.pruner, **grid} for grid in grids or [{}]]
+        candidates = []
+        for params in ParameterGrid(grids):
+            estimator = params.get("pruner", template)
+            own = {key: value for key, value in params.items() if key != "pruner"}
+            name = sparsity_parameter(estimator)
+            if name in own:
+                raise ValueError(
+                    f"param_grid sets {name!r}; PrunerCV walks the levels of `sparsities` "
+                    "instead: give them there."
+                )
+            candidates.append((params, self._seeded(estimator, own)))
+        kinds = {is_classifier(split_pipeline(estimator)[1]) for _, estimator in candidates}
+        names = {sparsity_parameter(estimator) for _, estimator in candidates}
+        if len(kinds) > 1 or len(names) > 1:
+            raise ValueError(
+                "The candidates must all be classifiers or all regressors, and all lone "
+                "pruners or all pipelines with the same final step name; got "
+                f"{[type(estimator).__name__ for _, estimator in candidates]}."
+            )
+        for _, estimator in candidates:
+            pruner = split_pipeline(estimator)[1]
+            if pruner._level_parameter != "sparsity":
+                raise ValueError(
+                    f"PrunerCV chooses a pruner's sparsity; {type(pruner).__name__} has none. "
+                    "Search its own parameters with GridSearchCV (for InputPruner, "
+                    "n_features_to_select)."
+                )
+        return candidates
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, groups=None, **fit_params):
@@ -213,22 +294,21 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         -------
         self : object
         """
-        estimator = self._seeded()
-        pruner = split_pipeline(estimator)[1]
-        if pruner._level_parameter != "sparsity":
-            raise ValueError(
-                f"PrunerCV chooses a pruner's sparsity; {type(pruner).__name__} has none. "
-                "Search its own parameters with GridSearchCV (for InputPruner, "
-                "n_features_to_select)."
-            )
+        candidates = self._candidates()
         levels = check_sparsities(DEFAULT_SPARSITIES if self.sparsities is None else self.sparsities)
         self._check_refit(is_multimetric(self.scoring))  # before any work
-        results = pruning_scores(
-            estimator, X, y, levels, cv=self.cv, scoring=self.scoring, n_jobs=self.n_jobs,
-            groups=groups, fit_params=fit_params, error_score=self.error_score,
-            return_train_score=self.return_train_score, verbose=self.verbose,
-            pre_dispatch=self.pre_dispatch,
-        )
+        for _, estimator in candidates:  # an impossible level fails before any work
+            split_pipeline(estimator)[1]._check_path(levels)
+        per_candidate = [
+            pruning_scores(
+                estimator, X, y, levels, cv=self.cv, scoring=self.scoring, n_jobs=self.n_jobs,
+                groups=groups, fit_params=fit_params, error_score=self.error_score,
+                return_train_score=self.return_train_score, verbose=self.verbose,
+                pre_dispatch=self.pre_dispatch,
+            )
+            for _, estimator in candidates
+        ]
+        results = _concatenate(per_candidate)
         multimetric = results["multimetric"]  # a callable may return a dict
         self._check_refit(multimetric)
         if multimetric and self.refit and self.refit not in results["test"]:
@@ -238,17 +318,18 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         # Everything is computed before anything is set: a refit that fails
         # leaves a fitted search as it was.
         fitted = {
-            "cv_results_": self._results(estimator, levels, results),
+            "cv_results_": self._results(candidates, levels, results),
             "scorer_": results["scorers"],
             "multimetric_": multimetric,
             "n_splits_": results["n_splits"],
         }
         if self.refit or not multimetric:
-            fitted.update(self._choose(levels, fitted["cv_results_"],
-                                       "score" if not multimetric else self.refit, estimator))
+            fitted.update(self._choose(candidates, levels, fitted["cv_results_"],
+                                       "score" if not multimetric else self.refit))
         if self.refit:
             start = time.perf_counter()
-            refitted = fit_pruning_path(estimator, X, y, levels[: fitted["best_index_"] + 1],
+            candidate, level = divmod(fitted["best_index_"], len(levels))
+            refitted = fit_pruning_path(candidates[candidate][1], X, y, levels[: level + 1],
                                         **fit_params)
             fitted["refit_time_"] = time.perf_counter() - start
             split_pipeline(refitted)[1].set_params(sparsity=fitted["best_sparsity_"])
@@ -297,16 +378,25 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
                 f"chooses the sparsity, or False; got refit={self.refit!r}."
             )
 
-    def _results(self, estimator, levels, results):
-        """``cv_results_`` with the keys of ``GridSearchCV``'s."""
-        name = sparsity_parameter(estimator)
+    def _results(self, candidates, levels, results):
+        """``cv_results_`` with the keys of ``GridSearchCV``'s: one row per
+        candidate and level, candidate by candidate."""
+        name = sparsity_parameter(candidates[0][1])
         out = {}
         for kind in ("fit", "score"):
             times = results[f"{kind}_time"]
             out[f"mean_{kind}_time"] = times.mean(axis=1)
             out[f"std_{kind}_time"] = times.std(axis=1)
-        out[f"param_{name}"] = np.ma.MaskedArray(levels.astype(float), mask=np.zeros(len(levels), bool))
-        out["params"] = [{name: float(level)} for level in levels]
+        rows = [{**params, name: float(level)} for params, _ in candidates for level in levels]
+        for key in sorted({key for params, _ in candidates for key in params}):
+            values = np.ma.MaskedArray(np.empty(len(rows), dtype=object), mask=True)
+            for i, row in enumerate(rows):
+                if key in row:
+                    values[i] = row[key]
+            out[f"param_{key}"] = values
+        out[f"param_{name}"] = np.ma.MaskedArray(np.tile(levels.astype(float), len(candidates)),
+                                                 mask=np.zeros(len(rows), bool))
+        out["params"] = rows
         kinds = ("test", "train") if self.return_train_score else ("test",)
         for metric in results["test"]:
             for kind in kinds:
@@ -319,20 +409,41 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
                     out[f"rank_test_{metric}"] = rank_scores(out[f"mean_test_{metric}"])
         return out
 
-    def _choose(self, levels, cv_results, metric, estimator):
+    def _choose(self, candidates, levels, cv_results, metric):
         """``best_index_`` and friends from the mean test scores of ``metric``.
 
         A level no fold's path reached (stopped early) has a NaN mean and is
-        never chosen.
+        never chosen. "sparsest" takes the highest level within ``tol`` of
+        the best over all candidates, and the best candidate at that level.
         """
         means = cv_results[f"mean_test_{metric}"]
         best = int(np.argmin(cv_results[f"rank_test_{metric}"]))
         if self.selection == "sparsest" and np.isfinite(means[best]):
+            all_levels = np.tile(levels, len(candidates))
             within = np.flatnonzero(means >= means[best] - self.tol)
-            best = int(within.max())
+            sparsest = within[all_levels[within] == all_levels[within].max()]
+            best = int(sparsest[np.argmax(means[sparsest])])
         return {
             "best_index_": best,
-            "best_sparsity_": float(levels[best]),
+            "best_sparsity_": float(cv_results["params"][best][sparsity_parameter(candidates[0][1])]),
             "best_score_": float(means[best]),
-            "best_params_": {sparsity_parameter(estimator): float(levels[best])},
+            "best_params_": dict(cv_results["params"][best]),
         }
+
+
+def _concatenate(per_candidate):
+    """The results of several candidates' :func:`pruning_scores` as one,
+    candidate by candidate along the levels' axis."""
+    first = per_candidate[0]
+    names = list(first["test"])
+    for other in per_candidate[1:]:
+        if list(other["test"]) != names:
+            raise ValueError(f"The candidates gave different metrics: {names} and {list(other['test'])}.")
+    return {
+        "test": {m: np.concatenate([r["test"][m] for r in per_candidate]) for m in names},
+        "train": {m: np.concatenate([r["train"][m] for r in per_candidate]) for m in first["train"]},
+        "fit_time": np.concatenate([r["fit_time"] for r in per_candidate]),
+        "score_time": np.concatenate([r["score_time"] for r in per_candidate]),
+        "scorers": first["scorers"], "multimetric": any(r["multimetric"] for r in per_candidate),
+        "n_splits": first["n_splits"],
+    }
