@@ -208,6 +208,29 @@ def test_sparse_products_equal_dense_arithmetic(dtype, sparsity):
     assert_allclose(net.predict(sp.csr_matrix(X), sparse_below=1.0), dense, rtol=rtol, atol=rtol)
 
 
+def test_sparse_predict_is_the_same_on_any_number_of_threads(monkeypatch):
+    # The row blocks are shared between threads; each is computed alone, so
+    # the result is bit for bit that of one thread, and every block is done.
+    from threadpoolctl import threadpool_limits
+
+    from skprune._core import threads
+    from skprune._core.network import Network
+
+    rng = np.random.RandomState(1)
+    units = (40, 30, 5)
+    coefs = [rng.randn(a, b) * (rng.rand(a, b) >= 0.9) for a, b in zip(units, units[1:])]
+    net = Network(coefs, [rng.randn(b) for b in units[1:]], "relu", "log_loss_softmax")
+    X = rng.randn(3001, 40)
+    with threadpool_limits(1):
+        one = net.predict(X, sparse_below=1.0, block_size=64)
+    calls = []
+    monkeypatch.setattr(threads, "blas_thread_count", lambda: calls.append(1) or 4)
+    four = net.predict(X, sparse_below=1.0, block_size=64)
+    assert calls
+    assert_array_equal(four, one)
+    assert_allclose(one, net.predict(X, sparse_below=0.0), rtol=1e-12, atol=1e-12)
+
+
 def test_predict_takes_the_sparse_path_on_large_batches(digits, monkeypatch):
     import scipy.sparse as sp
 

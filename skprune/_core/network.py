@@ -7,6 +7,8 @@ boolean array shaped like ``W_l``; ``False`` marks a pruned connection, whose
 weight is exactly zero and whose gradient is zeroed so that it stays zero.
 """
 
+import threading
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -17,14 +19,17 @@ from .threads import blas_thread_count, blas_threads_for, layer_flops, map_block
 
 
 # Layers at most this dense are multiplied as CSR matrices at predict time, on
-# batches of at least SPARSE_MIN_ROWS rows; the crossover depends on the BLAS
-# threads in effect, since SciPy's CSR product runs on one. Measured by
-# benchmarks/bench_inference.py (784-300-100-10, 10,000 rows, OpenBLAS): on
-# one thread the CSR product wins from about 85% sparsity (1.7x at 90%, 0.8-1.0x
-# at 80%), on two only above about 97% (1.3x at 98%, 0.9x at 95%), in float32
-# and float64 alike; on small batches building the CSR matrices costs more
-# than it saves.
-SPARSE_DENSITY_CROSSOVER = {1: 0.12, 2: 0.03}
+# batches of at least SPARSE_MIN_ROWS rows. SciPy's CSR product runs on one
+# core, so the row blocks are shared between as many threads as BLAS has
+# (:func:`~skprune._core.threads.map_blocks_in_threads`); the dense product
+# gains more from a second thread than the CSR product does, so the crossover
+# depends on the threads in effect. Measured by benchmarks/bench_sparse_predict.py
+# (784-300-100-10, 10,000 rows, medians of interleaved rounds): on one thread
+# the CSR path wins from about 88% sparsity (2.0-2.3x at 95%), on two from
+# about 93% (1.3x at 95%, 2.0-2.4x at 98%, 0.9x at 90%), in float32 and
+# float64 alike; on small batches building the CSR matrices costs more than
+# it saves.
+SPARSE_DENSITY_CROSSOVER = {1: 0.12, 2: 0.06}
 SPARSE_MIN_ROWS = 2048
 # Batches of at most this many rows are predicted in one forward pass.
 SMALL_BATCH = 64
@@ -36,6 +41,23 @@ def sparse_crossover(n_rows):
     if n_rows < SPARSE_MIN_ROWS:
         return 0.0
     return SPARSE_DENSITY_CROSSOVER[min(blas_thread_count(), 2)]
+
+
+try:  # SciPy's CSR kernel itself, which writes into a given output
+    from scipy.sparse._sparsetools import csr_matvecs
+except ImportError:  # pragma: no cover - a SciPy that moved it: ``@`` does the same
+    csr_matvecs = None
+
+
+def _csr_product(W, A, out):
+    """``out[...] = W @ A`` for a CSR ``W`` and C-contiguous ``A`` and ``out``
+    of ``W``'s dtype, without the new array ``W @ A`` would allocate."""
+    if csr_matvecs is None or not (A.flags.c_contiguous and out.flags.c_contiguous
+                                   and A.dtype == out.dtype == W.dtype):
+        out[...] = W @ A
+        return
+    out.fill(0)
+    csr_matvecs(W.shape[0], W.shape[1], A.shape[1], W.indptr, W.indices, W.data, A.ravel(), out.ravel())
 
 
 def axpy(x, y, a, work):
@@ -249,33 +271,51 @@ class Network:
 
         The sparse path works in the transposed layout (``Z^T = W^T A^T``, so
         that SciPy's CSR kernel reads contiguous rows) and in blocks of
-        ``block_size`` samples that stay in cache; the result equals the
-        dense arithmetic up to rounding.
+        ``block_size`` samples that stay in cache, shared between threads;
+        each thread reuses its own buffers from block to block (a fresh
+        array per block costs a page fault per 4 KiB, which took as long as
+        the products). The result equals the dense arithmetic up to rounding,
+        and does not depend on the number of threads.
         """
+        dtype = self._dtype(X)
         layers = [
-            (sp.csr_matrix(W.T) if d <= sparse_below else np.ascontiguousarray(W.T), b[:, None])
+            (sp.csr_matrix(W.T.astype(dtype, copy=False)) if d <= sparse_below
+             else np.ascontiguousarray(W.T, dtype=dtype), b.astype(dtype, copy=False)[:, None])
             for W, b, d in zip(self.coefs, self.intercepts, densities)
         ]
         n = X.shape[0]
-        dtype = self._dtype(X)
         out = np.empty((n, self.coefs[-1].shape[1]), dtype=dtype)
         last = self.n_layers - 1
+        widths = [self.coefs[0].shape[0]] + [W.shape[1] for W in self.coefs]
+        workspace = threading.local()
 
         def predict_block(start):
             rows = slice(start, min(start + block_size, n))
+            n_rows = rows.stop - rows.start
+            if not hasattr(workspace, "buffers"):  # one set per thread, for every block
+                workspace.buffers = [np.empty(width * block_size, dtype) for width in widths]
+            # C-contiguous (width, n_rows) views of the front of each buffer
+            buffers = [buffer[: width * n_rows].reshape(width, n_rows)
+                       for buffer, width in zip(workspace.buffers, widths)]
             A = self.read(X[rows])
-            Z = None
+            if sp.issparse(A):  # sparse input: the first layer as a CSR product of X
+                A_t = None
+            else:
+                A_t = buffers[0]
+                np.copyto(A_t, A.T)
             for layer, (W_t, b) in enumerate(layers):
-                if Z is None and sp.issparse(A):
-                    Z = np.ascontiguousarray((A @ self.coefs[0]).T)  # sparse input: first layer
+                Z = buffers[layer + 1]
+                if A_t is None:
+                    Z[...] = (A @ self.coefs[0]).T
+                elif sp.issparse(W_t):
+                    _csr_product(W_t, A_t, Z)
                 else:
-                    A_t = np.ascontiguousarray(A.T) if Z is None else Z
-                    Z = W_t @ A_t
-                    Z = np.asarray(Z, dtype=dtype)
+                    np.matmul(W_t, A_t, out=Z)
                 Z += b
                 if layer < last:
                     self.activation.forward(Z)
-            out[rows] = Z.T
+                A_t = Z
+            out[rows] = A_t.T
 
         # SciPy's CSR product runs on one core: the blocks share the cores instead
         map_blocks_in_threads(predict_block, range(0, n, block_size))

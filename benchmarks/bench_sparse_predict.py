@@ -1,0 +1,124 @@
+"""Sparse predict against dense, against PyTorch, on an idle and a busy machine.
+
+784-300-100-10 ReLU network, 10,000 rows, random masks at 90/95/98% in every
+layer. For each sparsity and dtype, interleaved rounds time:
+
+- skprune's dense path (``Network.predict(X, sparse_below=0)``),
+- skprune's CSR path (every layer a CSR matrix, row blocks shared between
+  the BLAS threads' worth of threads),
+- ``PrunableMLPClassifier.predict``, which picks per layer by the crossover,
+- PyTorch (when installed): dense ``linear`` layers, and ``torch.sparse.mm``
+  with CSR weights, on the same number of threads.
+
+Ratios are medians over rounds of per-round ratios (dense time / time), so
+that a slow moment of the machine weighs on both sides alike. Run with the
+default threads, inside ``threadpool_limits(1)``, and with the default
+threads beside a process that keeps one core busy.
+
+    python benchmarks/bench_sparse_predict.py [--rounds 7]
+"""
+
+import argparse
+import multiprocessing
+import time
+import warnings
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from skprune._core.network import Network
+
+from _common import print_table
+from bench_busy import burn
+from bench_inference import estimator, network
+
+SPARSITIES = (0.9, 0.95, 0.98)
+
+
+def torch_predictors(coefs, intercepts, X, threads):
+    """PyTorch's dense and CSR forward passes on the same weights, or {}."""
+    try:
+        import torch
+    except ImportError:
+        return {}
+    torch.set_num_threads(threads)
+    Ws = [torch.from_numpy(np.ascontiguousarray(W.T)) for W in coefs]
+    Ws_csr = [W.to_sparse_csr() for W in Ws]
+    bs = [torch.from_numpy(b) for b in intercepts]
+    Xt = torch.from_numpy(X)
+
+    def dense():
+        with torch.inference_mode():
+            A = Xt
+            for k, (W, b) in enumerate(zip(Ws, bs)):
+                A = torch.nn.functional.linear(A, W, b)
+                A = torch.relu(A) if k < len(Ws) - 1 else A
+            return A.argmax(1)
+
+    def sparse():
+        with torch.inference_mode():
+            A = Xt.T.contiguous()
+            for k, (W, b) in enumerate(zip(Ws_csr, bs)):
+                A = torch.sparse.mm(W, A) + b[:, None]
+                A = torch.relu(A) if k < len(Ws) - 1 else A
+            return A.argmax(0)
+
+    return {"PyTorch dense": dense, "PyTorch CSR": sparse}
+
+
+def measure(rounds, threads):
+    n_threads = threads or multiprocessing.cpu_count()
+    rows = []
+    for dtype in (np.float32, np.float64):
+        X = np.random.RandomState(1).rand(10_000, 784).astype(dtype)
+        for sparsity in SPARSITIES:
+            coefs, intercepts = network(sparsity, dtype)
+            net = Network(coefs, intercepts, "relu", "log_loss_softmax")
+            clf = estimator(coefs, intercepts, X)
+            contenders = {
+                "dense": lambda: net.predict(X, sparse_below=0.0),
+                "CSR": lambda: net.predict(X, sparse_below=1.0),
+                "predict()": lambda: clf.predict(X),
+                **torch_predictors(coefs, intercepts, X, n_threads),
+            }
+            times = {name: [] for name in contenders}
+            for _ in range(rounds):
+                for name, run in contenders.items():
+                    start = time.perf_counter()
+                    run()
+                    times[name].append(time.perf_counter() - start)
+            dense = np.array(times["dense"])
+            row = [np.dtype(dtype).name, f"{sparsity:.0%}", f"{np.median(dense) * 1e3:.1f}"]
+            for name in list(contenders)[1:]:
+                row.append(f"{np.median(dense / np.array(times[name])):.2f}")
+            rows.append(row)
+    return ["dtype", "sparsity", "dense (ms)"] + [f"{name} speed-up" for name in list(contenders)[1:]], rows
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+    print(f"{multiprocessing.cpu_count()} cores; 784-300-100-10, 10,000 rows; speed-ups over "
+          f"skprune's dense path, medians of {args.rounds} interleaved rounds")
+    for title, threads, busy in (("default threads", None, False), ("one thread", 1, False),
+                                 ("default threads, beside a busy process", None, True)):
+        burner = None
+        if busy:
+            burner = multiprocessing.Process(target=burn, daemon=True)
+            burner.start()
+            time.sleep(0.5)
+        try:
+            with threadpool_limits(threads, user_api="blas"):
+                headers, rows = measure(args.rounds, threads)
+        finally:
+            if burner is not None:
+                burner.terminate()
+                burner.join()
+        print(f"\n## {title}\n")
+        print_table(headers, rows)
+
+
+if __name__ == "__main__":
+    main()
