@@ -5,11 +5,15 @@ data, then pruned to 95% by magnitude. Sizes in kB of the dense network and of
 what a user may save after pruning, each as pickle, joblib with ``compress=3``
 and skops (with its default and with zip compression), and the ratio to the
 dense network's file in the same format. Then the default network trained to
-convergence on Digits (hundreds of epochs, so ``loss_curve_`` is long).
+convergence on Digits (hundreds of epochs, so ``loss_curve_`` is long). With
+skl2onnx installed (``pip install ".[onnx]"``), the networks also as ONNX
+(through ``to_sklearn()``), plain and gzipped: ONNX keeps pruned weights as
+stored zeros, which compression takes away.
 
 Run:  python benchmarks/bench_file_sizes.py
 """
 
+import gzip
 import io
 import pickle
 import warnings
@@ -20,6 +24,7 @@ from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 
 from skprune import MagnitudePruner, PrunableMLPClassifier
+from skprune.pruning import BasePruner
 
 from _common import print_table
 
@@ -31,13 +36,36 @@ def formats():
     }
     try:
         import skops.io as sio
-    except ImportError:
-        return sizes
-    from zipfile import ZIP_DEFLATED
+        from zipfile import ZIP_DEFLATED
 
-    sizes["skops"] = lambda model: len(sio.dumps(model))
-    sizes["skops compressed"] = lambda model: len(sio.dumps(model, compression=ZIP_DEFLATED))
+        sizes["skops"] = lambda model: len(sio.dumps(model))
+        sizes["skops compressed"] = lambda model: len(sio.dumps(model, compression=ZIP_DEFLATED))
+    except ImportError:
+        pass
+    try:
+        import skl2onnx  # noqa: F401
+
+        sizes["ONNX"] = lambda model: _size(_onnx_bytes(model))
+        sizes["ONNX gzip"] = lambda model: _size(_onnx_bytes(model), gzip.compress)
+    except ImportError:
+        pass
     return sizes
+
+
+def _onnx_bytes(model):
+    """The network as an ONNX model, or None for a pruner (ONNX holds networks)."""
+    from skl2onnx import to_onnx
+
+    if isinstance(model, BasePruner):
+        return None
+    mlp = model.to_sklearn() if hasattr(model, "to_sklearn") else model
+    return to_onnx(mlp, np.zeros((1, mlp.coefs_[0].shape[0]), np.float32)).SerializeToString()
+
+
+def _size(data, transform=None):
+    if data is None:
+        return None
+    return len(transform(data) if transform else data)
 
 
 def _joblib_size(model):
@@ -64,6 +92,9 @@ def table(title, dense, prefit, fitted=None):
         row = [model_name]
         for name, size in sizes.items():
             n_bytes = size(model)
+            if n_bytes is None:
+                row.append("n/a")
+                continue
             row.append(f"{n_bytes / 1e3:,.0f} ({n_bytes / reference[name]:.2f}x)")
         rows.append(row)
     print(f"{title}: file size in kB (ratio to the dense network)\n")

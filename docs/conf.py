@@ -3,10 +3,13 @@
 import os
 import sys
 import warnings
+from pathlib import Path
 
 sys.path.insert(0, os.path.abspath(".."))
 
 import skprune  # noqa: E402
+
+EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.py"))
 
 project = "skprune"
 author = "The skprune developers"
@@ -34,7 +37,23 @@ exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py", "**
 
 html_theme = "pydata_sphinx_theme"
 html_title = "skprune"
-html_theme_options = {"navigation_with_keys": False}
+html_theme_options = {
+    "navigation_with_keys": False,
+    # the gallery's pages give the code the whole width: no in-page contents
+    # (named one by one: a pattern would match them twice, with "**")
+    "secondary_sidebar_items": {
+        "**": ["page-toc", "sourcelink"],
+        **{f"auto_examples/{example.stem}": [] for example in EXAMPLES},
+    },
+}
+# The "Section Navigation" panel lists a page's sub-pages: only the API
+# reference and the gallery have any; elsewhere it would be an empty column.
+html_sidebars = {
+    "index": [], "getting_started": [], "user_guide": [], "criteria": [],
+    "benchmarks": [], "changelog": [], "auto_examples/**": [],
+}
+html_static_path = ["_static"]
+html_css_files = ["skprune.css"]
 
 # No network while building: cross-references to other projects stay plain.
 intersphinx_mapping = {}

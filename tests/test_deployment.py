@@ -326,3 +326,30 @@ def test_the_user_guides_skops_recipe_runs_as_written(tmp_path, monkeypatch):
         exec(code, namespace)
         assert_array_equal(namespace["pruner"].predict(X), pruner.predict(X))
     assert SKPRUNE_TYPES <= set(trusted_types())
+
+
+def test_onnx_export_of_a_pruned_network_predicts_the_same_and_compresses():
+    # The ONNX route for deployments without Python: to_sklearn() then
+    # skl2onnx. ONNX stores the pruned weights as zeros, which a general
+    # compressor removes.
+    import gzip
+
+    pytest.importorskip("skl2onnx")
+    onnxruntime = pytest.importorskip("onnxruntime")
+    from skl2onnx import to_onnx
+
+    X, y = load_digits(return_X_y=True)
+    X = (X / 16).astype(np.float32)
+    net = PrunableMLPClassifier((64,), max_iter=30, random_state=0).fit(X, y)
+    pruned = MagnitudePruner(net, prefit=True, sparsity=0.95, retrain_iter=5).fit(X, y).estimator_
+    sizes = []
+    for model in (net, pruned):
+        mlp = model.to_sklearn()
+        onx = to_onnx(mlp, X[:1], options={id(mlp): {"zipmap": False}}).SerializeToString()
+        session = onnxruntime.InferenceSession(onx, providers=["CPUExecutionProvider"])
+        labels, probabilities = session.run(None, {session.get_inputs()[0].name: X})
+        assert_array_equal(labels, model.predict(X))
+        assert_allclose(probabilities, model.predict_proba(X), atol=1e-5)
+        sizes.append(len(gzip.compress(onx)))
+    assert sizes[1] < 0.25 * sizes[0]
+

@@ -26,10 +26,10 @@ class InputPruner(SelectorMixin, BasePruner):
     to keep the first layer's pre-activations as close as possible over the
     training set: the least-squares compensation of Castellano, Fanelli &
     Pelillo (1997) applied to the input layer, where the Gram matrix is the
-    inputs' own, ``G = [X, 1]^T [X, 1]``. The input removed next is the one
+    inputs' own, :math:`G = [X, 1]^T [X, 1]`. The input removed next is the one
     whose removal, after the best compensation, changes the pre-activations
-    least, ``||w_j||^2 / [G^-1]_jj``; removing it is one rank-one downdate of
-    ``G^-1`` (Stahlberger & Riedmiller 1997 call this unit-OBS). The selector
+    least, :math:`\\lVert w_j \\rVert^2 / [G^{-1}]_{jj}`; removing it is one rank-one downdate of
+    :math:`G^{-1}` (Stahlberger & Riedmiller 1997 call this unit-OBS). The selector
     sees the non-linear interactions the network learnt, and compensates for
     what it removes.
 
@@ -53,8 +53,8 @@ MLPRegressor, default=None
         "compensation": the least-squares error of the first layer's
         pre-activations after compensation, one input at a time. "obd": the
         Optimal Brain Damage saliency of the input's whole row of weights on
-        the network's loss, ``sum_k h_jk w_jk^2 / 2`` (Gauss-Newton
-        diagonal). "magnitude": the row's norm ``||w_j||``, the control.
+        the network's loss, :math:`\\sum_k h_{jk} w_{jk}^2 / 2` (Gauss-Newton
+        diagonal). "magnitude": the row's norm :math:`\\lVert w_j \\rVert`, the control.
 
     n_steps : int or "auto", default="auto"
         Rounds of removal (the same number of features each), each followed by

@@ -111,7 +111,7 @@ class PruningCurveDisplay:
         ax : matplotlib Axes, default=None
             None draws on a new figure.
         x : {"compression", "sparsity"}, default="compression"
-            Horizontal axis: the compression ratio ``1 / (1 - sparsity)`` on a
+            Horizontal axis: the compression ratio :math:`1 / (1 - s)` on a
             log scale, which spreads the levels where pruning decides (90%,
             95% and 98% are 10x, 20x and 50x), or the sparsity itself, on
             which they crowd together at the right end.

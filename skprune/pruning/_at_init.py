@@ -58,12 +58,12 @@ class InitPruner(BasePruner):
     sparse network then trains (``retrain_iter``, by default as its own
     ``fit`` would). Criteria:
 
-    - "snip": ``|g w|``, the connection sensitivity of Lee, Ajanthan & Torr
+    - "snip": :math:`|g w|`, the connection sensitivity of Lee, Ajanthan & Torr
       (2019), on the training data at initialisation;
-    - "grasp": ``w (H g)``, Wang, Zhang & Grosse (2020): keep the weights whose
-      removal would reduce the gradient flow ``g^T g`` most (the paper
-      removes the highest ``-w (H g)``);
-    - "synflow": ``|w| dR/d|w|`` of Tanaka et al. (2020), data-free,
+    - "grasp": :math:`w (H g)`, Wang, Zhang & Grosse (2020): keep the weights whose
+      removal would reduce the gradient flow :math:`g^T g` most (the paper
+      removes the highest :math:`-w (H g)`);
+    - "synflow": :math:`|w| \\, \\partial R / \\partial |w|` of Tanaka et al. (2020), data-free,
       iterated over rounds without training so that no layer collapses;
     - "magnitude", "random": the controls, ``|w|`` at initialisation and
       uniform draws (with ``scope="layer"`` or a per-layer ``sparsity``, the

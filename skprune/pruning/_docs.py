@@ -41,7 +41,8 @@ REWIND_DOC = """\
         Weight of knowledge distillation in retraining (Hinton, Vinyals &
         Dean 2015): the network before pruning is the teacher, and the
         retraining loss is ``(1 - distill)`` of the network's own plus
-        ``distill`` of ``T^2 KL(teacher_T || network_T)`` (classifiers) or of
+        ``distill`` of :math:`T^2 \\, \\mathrm{KL}(q_T \\, \\Vert \\, p_T)` (classifiers:
+        teacher :math:`q` and network :math:`p` at temperature :math:`T`) or of
         the squared error to the teacher's outputs (regressors). 0 turns it
         off.
 

@@ -13,12 +13,12 @@ from ._docs import pruner_attributes_doc, pruner_parameters_doc
 
 class OBDPruner(BasePruner):
     __doc__ = fill_doc(
-        """Prune the weights of least saliency ``s_k = h_kk w_k^2 / 2`` (OBD).
+        """Prune the weights of least saliency :math:`s_k = h_{kk} w_k^2 / 2` (OBD).
 
     Optimal Brain Damage (LeCun, Denker & Solla 1990) estimates the increase
     of the training loss caused by deleting weight ``k`` from a second-order
     Taylor expansion at a minimum (gradient ~ 0), keeping only the diagonal
-    ``h_kk`` of the Hessian.
+    :math:`h_{kk}` of the Hessian.
 
     Parameters
     ----------${parameters}

@@ -35,12 +35,12 @@ class OBSPruner(BasePruner):
 
     OBS (Hassibi & Stork 1993) models the training loss around the trained
     weights by a quadratic with Hessian ``H``, deletes the weight ``q`` of
-    least saliency ``L_q = w_q^2 / (2 [H^-1]_qq)`` and moves all others by
-    ``dw = -(w_q / [H^-1]_qq) H^-1 e_q``, the best compensation under the
-    model; the rank-one downdate of ``H^-1`` then keeps removed weights at
+    least saliency :math:`L_q = w_q^2 / (2 [H^{-1}]_{qq})` and moves all others by
+    :math:`\\delta w = -(w_q / [H^{-1}]_{qq}) H^{-1} e_q`, the best compensation under the
+    model; the rank-one downdate of :math:`H^{-1}` then keeps removed weights at
     zero. The layer-wise form (L-OBS, Dong, Chen & Pan 2017) applies the same
-    to each layer's reconstruction error ``||A dW||^2``, whose Hessian
-    ``A^T A`` is shared by every output unit.
+    to each layer's reconstruction error :math:`\\lVert A \\, \\delta W \\rVert^2`, whose Hessian
+    :math:`A^T A` is shared by every output unit.
 
     Parameters
     ----------${parameters}
@@ -57,7 +57,7 @@ class OBSPruner(BasePruner):
 
     damping : float, default=None
         Added to the Hessian's diagonal as a multiple of the mean diagonal
-        (``H + damping * mean(diag H) I``; Hassibi & Stork's ``alpha^-1 I``).
+        (:math:`H + \\mathrm{damping} \\cdot \\overline{\\mathrm{diag}(H)} \\, I`; Hassibi & Stork's :math:`\\alpha^{-1} I`).
         None means 0.1 for "full" and 0.01 for "layerwise", the best of
         1e-3, 1e-2, 0.1 and 1 in one-shot pruning on Digits (see
         ``docs/benchmarks.rst``). The Gauss-Newton matrix of a confident
@@ -79,10 +79,10 @@ class OBSPruner(BasePruner):
 
     layerwise_solver : {"auto", "exact", "blockwise"}, default="auto"
         "exact": greedy OBS per output unit with its own downdated inverse
-        (Frantar & Alistarh 2022), cost ``O(n_removed (fan_in + 1)^2)``.
-        "blockwise": one Cholesky factor of ``H^-1``, a fixed input order
+        (Frantar & Alistarh 2022), cost :math:`O(n_\\mathrm{removed} (n_\\mathrm{in} + 1)^2)`.
+        "blockwise": one Cholesky factor of :math:`H^{-1}`, a fixed input order
         and the mask chosen block by block (Frantar & Alistarh 2023), cost
-        ``O(fan_in^3 + fan_in^2 fan_out)``; less exact. "auto" uses "exact"
+        :math:`O(n_\\mathrm{in}^3 + n_\\mathrm{in}^2 n_\\mathrm{out})`; less exact. "auto" uses "exact"
         while it costs at most 1e9 multiply-adds per layer (a few seconds).
 
     n_hessian_samples : int, default=None

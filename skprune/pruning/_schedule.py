@@ -51,7 +51,7 @@ def sparsity_schedule(initial, final, n_steps, schedule="cubic"):
     n_steps : int
     schedule : {"cubic", "linear", "geometric"}
         "cubic" prunes fast early and slowly at the end (Zhu & Gupta 2017,
-        eq. 1): ``s_t = s_f + (s_i - s_f) (1 - t/n)^3``. "linear" removes the
+        eq. 1): :math:`s_t = s_f + (s_i - s_f) (1 - t/n)^3`. "linear" removes the
         same fraction each round. "geometric" shrinks the remaining density
         by the same factor each round.
 

@@ -24,21 +24,21 @@ class UnitRemovalPruner(BasePruner):
     hidden unit ``h`` of layer ``l`` and adjust the weights leaving the other
     units of that layer so that the next layer's input changes as little as
     possible over the training set, i.e. solve
-    ``min_delta ||Y_-h delta - y_h w_h^T||^2`` with ``Y`` the layer's outputs
+    :math:`\\min_\\delta \\lVert Y_{-h} \\delta - y_h w_h^T \\rVert^2` with ``Y`` the layer's outputs
     (and a column of ones, so that the next biases are compensated too) and
-    ``w_h`` the unit's outgoing weights. With ``G = Y^T Y`` this is
-    ``delta = -G^-1[:, h] w_h^T / [G^-1]_hh`` -- an OBS step on whole rows --
-    and one rank-one downdate of ``G^-1`` per removal replaces a fresh
+    ``w_h`` the unit's outgoing weights. With :math:`G = Y^T Y` this is
+    :math:`\\delta = -G^{-1} e_h w_h^T / [G^{-1}]_{hh}` -- an OBS step on whole rows --
+    and one rank-one downdate of :math:`G^{-1}` per removal replaces a fresh
     least-squares solve over all samples. The unit's incoming column, bias
     and outgoing row are then deleted: the network really shrinks.
 
     Parameters
     ----------${parameters}
     criterion : {"contribution", "error"}, default="contribution"
-        Which unit goes next. "contribution": the smallest ``||y_h|| ||w_h||``,
+        Which unit goes next. "contribution": the smallest :math:`\\lVert y_h \\rVert \\, \\lVert w_h \\rVert`,
         the size of the unit's output times that of its outgoing weights (the
         rule of the original report). "error": the smallest least-squares
-        residual left after compensation, ``||w_h||^2 / [G^-1]_hh``.
+        residual left after compensation, :math:`\\lVert w_h \\rVert^2 / [G^{-1}]_{hh}`.
 
     layers : "all" or list of int, default="all"
         The hidden layers (0 is the first) to shrink; they are processed in

@@ -10,13 +10,13 @@ from ._docs import pruner_attributes_doc, pruner_parameters_doc
 
 class WandaPruner(BasePruner):
     __doc__ = fill_doc(
-        """Prune by ``|w_ij| ||x_i||``, the weight times the norm of its input.
+        """Prune by :math:`|w_{ij}| \\, \\lVert x_i \\rVert`, the weight times the norm of its input.
 
     Sun, Liu, Bair & Kolter (2023), eq. 1: a weight matters as much as the
-    signal it carries, ``|w_ij|`` times the root mean square of input ``i``
+    signal it carries, :math:`|w_{ij}|` times the root mean square of input ``i``
     of its layer over the training data (one forward pass, no gradient). It
     is magnitude pruning corrected for the scale of each input, and the
-    diagonal of layer-wise OBS's saliency ``w^2 [A^T A]_ii`` without the
+    diagonal of layer-wise OBS's saliency :math:`w^2 [A^T A]_{ii}` without the
     inverse. The paper compares the weights entering each unit
     (``scope="output"``).
 
@@ -30,7 +30,7 @@ class WandaPruner(BasePruner):
     Attributes
     ----------${attributes}
     scores_ : list of ndarray
-        ``|w_ij| ||x_i||`` of the last round, shaped like ``estimator_.coefs_``.
+        :math:`|w_{ij}| \\, \\lVert x_i \\rVert` of the last round, shaped like ``estimator_.coefs_``.
 
     See Also
     --------
