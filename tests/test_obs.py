@@ -322,7 +322,7 @@ def test_memory_bound_holds_within_one_and_a_half_times(digits, case):
     if case == "layerwise-sparse":
         X = sp.random(4000, 800, density=0.02, format="csr", random_state=0)
         y = np.random.RandomState(0).randint(0, 3, 4000)
-    net = PrunableMLPClassifier((40,) if case == "full" else (120,), max_iter=3, random_state=0)
+    net = PrunableMLPClassifier((40,) if case == "full" else (120, 60), max_iter=3, random_state=0)
     net.fit(X, y)
     method, _, solver = case.partition("-")
     params = dict(method=method, sparsity=0.6, prefit=True, retrain_iter=0)
@@ -336,12 +336,42 @@ def test_memory_bound_holds_within_one_and_a_half_times(digits, case):
         bound, _ = pruner._full_memory_mb(net, X.shape[0])
     else:
         data = PruningData(*net._training_arrays(X, y, sample_weight))
-        bound, _ = pruner._layerwise_memory_mb(net, data, pruner._layer_targets(net, 0.6))
+        targets = pruner._layer_targets(net, 0.6)
+        cached = pruner._keeps_activations(net, data)
+        bound, _ = pruner._layerwise_memory_mb(net, data, targets, cached)
     peak = traced_peak_mb(lambda: pruner.fit(X, y, sample_weight=sample_weight))
     assert peak <= 1.5 * bound, (peak, bound)
     assert pruned.sparsity_ == pytest.approx(0.6, abs=0.01)
+    if method != "full":  # below what keeping the activations needs, the round streams them
+        bound, _ = pruner._layerwise_memory_mb(net, data, targets, cached=False)
     with pytest.raises(ValueError, match="max_hessian_mb"):
         OBSPruner(net, **params, max_hessian_mb=0.9 * bound).fit(X, y, sample_weight=sample_weight)
+
+
+@pytest.mark.parametrize("sparse_input", [False, True])
+def test_kept_activations_give_the_streamed_round(digits, monkeypatch, sparse_input):
+    # A round that keeps the hidden activations of all rows reads the data
+    # once for the allocation and once for the refits; one that cannot
+    # afford them recomputes each layer's inputs: the same round.
+    from skprune.pruning import _obs
+
+    X, y = digits
+    X = sp.csr_matrix(X) if sparse_input else X
+    sample_weight = np.random.RandomState(0).uniform(0.5, 2, X.shape[0])
+    net = PrunableMLPClassifier((40, 20, 10), max_iter=40, random_state=0).fit(X, y)
+    params = dict(method="layerwise", sparsity=0.8, prefit=True, retrain_iter=0)
+    kept = OBSPruner(net, **params)
+    kept_model = kept.fit(X, y, sample_weight=sample_weight).estimator_
+    monkeypatch.setattr(_obs, "ACTIVATION_CACHE_BYTES", 0)
+    streamed = OBSPruner(net, **params)
+    data = PruningData(*net._training_arrays(X, y, sample_weight))
+    assert kept._keeps_activations(net, data) is False  # (patched)
+    streamed_model = streamed.fit(X, y, sample_weight=sample_weight).estimator_
+    for a, b in zip(kept_model.masks_, streamed_model.masks_):
+        assert_array_equal(a, b)
+    for a, b in zip(kept_model.coefs_ + kept_model.intercepts_,
+                    streamed_model.coefs_ + streamed_model.intercepts_):
+        assert_allclose(a, b, rtol=1e-6, atol=1e-8)
 
 
 def test_auto_with_per_layer_sparsities():

@@ -89,37 +89,95 @@ def gauss_newton_diagonal(network, X, sample_weight=None, max_block_size=2**22, 
     coef_diagonals : list of ndarray shaped like the weights, or None
     intercept_diagonals : list of ndarray shaped like the biases
     """
+    return _gauss_newton_pass(network, X, sample_weight, max_block_size, coefs)
+
+
+@passes_over_rows
+def unit_curvatures_and_grams(network, X, sample_weight=None, max_block_size=2**22, keep_hidden=False):
+    """The biases' Gauss-Newton diagonal and every layer's input Gram matrix, in one pass.
+
+    The first is :func:`gauss_newton_diagonal` with ``coefs=False`` (the
+    mean curvature of the loss w.r.t. each unit's pre-activation), the second
+    :func:`input_grams`; both read the same forward activations, so the data
+    are read once for the two.
+
+    With ``keep_hidden``, the hidden layers' outputs of all rows are kept
+    too, for a caller that would otherwise compute them again.
+
+    Returns
+    -------
+    intercept_diagonals : list of ndarray shaped like the biases
+    grams : list of ndarray, one ``(fan_in + 1, fan_in + 1)`` per layer
+    hidden : list of ndarray of shape (n_samples, width), only with ``keep_hidden``
+        The input of every layer but the first (``[None, A_1, ..., A_{L-1}]``).
+    """
+    equations = [NormalEquations(units) for units in network.layer_units[:-1]]
+    hidden = None
+    if keep_hidden:
+        dtype = network._dtype(X)
+        hidden = [None] + [np.empty((X.shape[0], units), dtype) for units in network.layer_units[1:-1]]
+    _, intercept_diag = _gauss_newton_pass(network, X, sample_weight, max_block_size, False,
+                                           equations, hidden)
+    grams = [equation.result() for equation in equations]
+    return (intercept_diag, grams, hidden) if keep_hidden else (intercept_diag, grams)
+
+
+def _gauss_newton_pass(network, X, sample_weight, max_block_size, coefs, equations=None, hidden=None):
+    """The loop of :func:`gauss_newton_diagonal` (and of
+    :func:`unit_curvatures_and_grams`, which passes ``equations`` to
+    accumulate each layer's input Gram matrix on the way, and ``hidden`` to
+    keep the hidden layers' outputs).
+
+    The forward pass runs over large blocks of rows (:meth:`Network.forward_blocks`);
+    the back-propagated directions, ``n_outputs`` times wider, over
+    sub-blocks of them of at most ``max_block_size`` numbers.
+    """
     n_samples = X.shape[0]
     weights = _normalised_weights(n_samples, sample_weight, network.coefs[0].dtype)
     n_outputs = network.layer_units[-1]
-    block = max(1, max_block_size // (n_outputs * max(network.layer_units)))
-    # ... and within the block budget (scikit-learn's working_memory): a
-    # block's activations, its stacked directions and the two temporaries
-    # of a backward step
+    widest = max(network.layer_units)
+    sub_block = max(1, max_block_size // (n_outputs * widest))
+    # a block's activations, and beside them one sub-block's stacked
+    # directions and the two temporaries of a backward step, all within the
+    # block budget (scikit-learn's working_memory)
     itemsize = network._dtype(X).itemsize
-    row_bytes = itemsize * (sum(network.layer_units) + 3 * n_outputs * max(network.layer_units))
-    block = min(block, block_rows(row_bytes))
+    sub_block = min(sub_block, block_rows(itemsize * 3 * n_outputs * widest))
+    weighted_bytes = itemsize * widest * (sample_weight is not None and equations is not None)
     coef_diag = [np.zeros_like(W) for W in network.coefs] if coefs else None
     intercept_diag = [np.zeros_like(b) for b in network.intercepts]
-    for start in range(0, n_samples, block):
-        rows = slice(start, min(start + block, n_samples))
-        activations = network.forward(X[rows])
-        factor = network.loss.hessian_factor(activations[-1])
-        factor *= np.sqrt(weights[rows])[:, None, None]
-        # directions[i, o, :] = column o of F_i, back-propagated layer by layer
-        directions = factor.transpose(0, 2, 1)
-        for layer in range(network.n_layers - 1, -1, -1):
-            squared_sum = np.einsum("iok,iok->ik", directions, directions)
-            if coefs:
-                coef_diag[layer] += _dot_tn(
-                    _square(activations[layer]), squared_sum, np.empty_like(coef_diag[layer])
-                )
-            intercept_diag[layer] += squared_sum.sum(axis=0)
-            if layer:
-                directions = _backward(directions, network.coefs[layer])
-                derivative = network.activation.derivative(activations[layer])
-                directions *= derivative[:, None, :]
+    for rows, activations in network.forward_blocks(X, extra_bytes_per_row=weighted_bytes):
+        if equations is not None:
+            sw = None if sample_weight is None else sample_weight[rows]
+            for layer, equation in enumerate(equations):
+                equation.add(activations[layer], None, sw)
+        if hidden is not None:
+            for kept, A in zip(hidden[1:], activations[1:]):
+                kept[rows] = A
+        block_weights = weights[rows]
+        for start in range(0, rows.stop - rows.start, sub_block):
+            sub = slice(start, min(start + sub_block, rows.stop - rows.start))
+            _accumulate_gauss_newton(network, [A[sub] for A in activations], block_weights[sub],
+                                     coef_diag, intercept_diag)
     return coef_diag, intercept_diag
+
+
+def _accumulate_gauss_newton(network, activations, weights, coef_diag, intercept_diag):
+    """Add the Gauss-Newton diagonal of the rows of ``activations``."""
+    factor = network.loss.hessian_factor(activations[-1])
+    factor *= np.sqrt(weights)[:, None, None]
+    # directions[i, o, :] = column o of F_i, back-propagated layer by layer
+    directions = factor.transpose(0, 2, 1)
+    for layer in range(network.n_layers - 1, -1, -1):
+        squared_sum = np.einsum("iok,iok->ik", directions, directions)
+        if coef_diag is not None:
+            coef_diag[layer] += _dot_tn(
+                _square(activations[layer]), squared_sum, np.empty_like(coef_diag[layer])
+            )
+        intercept_diag[layer] += squared_sum.sum(axis=0)
+        if layer:
+            directions = _backward(directions, network.coefs[layer])
+            derivative = network.activation.derivative(activations[layer])
+            directions *= derivative[:, None, :]
 
 
 @passes_over_rows

@@ -6,13 +6,20 @@ import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._core.blocks import row_blocks
-from .._core.curvature import NormalEquations, gauss_newton_diagonal, gauss_newton_matrix, input_grams
+from .._core.curvature import NormalEquations, gauss_newton_matrix, input_grams, unit_curvatures_and_grams
 from .._core.network import FlatParameters, free_parameter_mask
 from .._meta import fill_doc
 from ._allocation import SCOPES, layer_targets, n_to_prune
 from ._base import BasePruner
 from ._docs import pruner_attributes_doc, pruner_parameters_doc
-from ._obs_memory import CURVATURE_BLOCK, full_obs_mb, gauss_newton_block, layerwise_obs_mb
+from ._obs_memory import (
+    ACTIVATION_CACHE_BYTES,
+    CURVATURE_BLOCK,
+    activation_cache_bytes,
+    full_obs_mb,
+    gauss_newton_block,
+    layerwise_obs_mb,
+)
 from ._obs_solvers import (
     damped_inverse,
     obs_greedy,
@@ -192,11 +199,13 @@ class OBSPruner(BasePruner):
         scores = [np.abs(W) for W in model.coefs_]
         return layer_targets(scores, model.masks_, sparsity, self._scope(sparsity))
 
-    def _costed_targets(self, model, data, sparsity, damping):
+    def _costed_targets(self, model, data, sparsity, damping, keep_hidden=False):
         """Pruned weights wanted in each layer, allocated on a common cost,
-        that cost's weight of each layer's output units, and the Gram
-        matrices of the layers' inputs it was computed from (None per layer
-        with the "layer" scope).
+        that cost's weight of each layer's output units, the Gram matrices
+        of the layers' inputs it was computed from (None per layer with the
+        "layer" scope), and with ``keep_hidden`` the dense network's hidden
+        activations of all rows read in the same pass (None with the "layer"
+        scope).
 
         A layer's OBS saliency ``w_q^2 / (2 [H^-1]_qq)`` is an increase of
         its output unit's squared error, not comparable between layers (the
@@ -213,11 +222,12 @@ class OBSPruner(BasePruner):
         """
         if self._scope(sparsity) == "layer":
             n_layers = len(model.coefs_)
-            return self._layer_targets(model, sparsity), [None] * n_layers, [None] * n_layers
-        network = model._network_view()
-        _, curvature = gauss_newton_diagonal(
-            network, data.X, data.sample_weight, max_block_size=CURVATURE_BLOCK, coefs=False)
-        grams = input_grams(network, data.X, data.sample_weight)
+            return self._layer_targets(model, sparsity), [None] * n_layers, [None] * n_layers, None
+        # one pass over the data for all three (SparseGPT, Frantar & Alistarh
+        # 2023, calibrates in one pass too)
+        curvature, grams, *hidden = unit_curvatures_and_grams(
+            model._network_view(), data.X, data.sample_weight, max_block_size=CURVATURE_BLOCK,
+            keep_hidden=keep_hidden)
         scores = []
         for W, gram, g in zip(model.coefs_, grams, curvature):
             H_inv, _ = damped_inverse(gram.copy(), damping, overwrite=True)
@@ -225,7 +235,8 @@ class OBSPruner(BasePruner):
             scores.append(saliency * g[None, :])
             del H_inv
         curvature = [np.asarray(g, dtype=np.float64) for g in curvature]
-        return layer_targets(scores, model.masks_, sparsity, "global"), curvature, grams
+        hidden = hidden[0] if hidden else None
+        return layer_targets(scores, model.masks_, sparsity, "global"), curvature, grams, hidden
 
     def _scope(self, sparsity):
         return "layer" if np.ndim(sparsity) else self.scope
@@ -233,9 +244,22 @@ class OBSPruner(BasePruner):
     def _full_memory_mb(self, model, n_rows):
         return full_obs_mb(model, n_rows)
 
-    def _layerwise_memory_mb(self, model, data, targets):
+    def _layerwise_memory_mb(self, model, data, targets, cached=False):
         exact = [self._use_exact_solver(t, W.shape[0]) for t, W in zip(targets, model.coefs_)]
-        return layerwise_obs_mb(model, data.X, self.scope == "global", exact)
+        return layerwise_obs_mb(model, data.X, self.scope == "global", exact, cached)
+
+    def _keeps_activations(self, model, data):
+        """Whether the round keeps the hidden activations of all rows, so
+        that the data are read once for the allocation and once for the
+        refits (otherwise each layer's refit reads them again): when they fit
+        in ``ACTIVATION_CACHE_BYTES`` and, with every layer on the exact
+        solver, in ``max_hessian_mb``."""
+        if len(model.coefs_) < 2:
+            return False
+        if activation_cache_bytes(model, data.X.shape[0]) > ACTIVATION_CACHE_BYTES:
+            return False
+        n_weights = [W.size for W in model.coefs_]
+        return self._layerwise_memory_mb(model, data, n_weights, cached=True)[0] <= self.max_hessian_mb
 
     def _resolve_method(self, model, data, sparsity):
         if self.method != "auto":
@@ -321,8 +345,8 @@ class OBSPruner(BasePruner):
         model._commit(new_masks, params.coefs, params.intercepts)
 
     # ------------------------------------------------------------------
-    def _check_layerwise_memory(self, model, data, targets):
-        need_mb, layer = self._layerwise_memory_mb(model, data, targets)
+    def _check_layerwise_memory(self, model, data, targets, cached=False):
+        need_mb, layer = self._layerwise_memory_mb(model, data, targets, cached)
         if need_mb > self.max_hessian_mb:
             raise ValueError(
                 f"Layer {layer} ({model.coefs_[layer].shape[0]} inputs, "
@@ -337,14 +361,16 @@ class OBSPruner(BasePruner):
         # Gram matrices and rows alone (no exact solver) before any work, then
         # the solvers the allocated targets choose.
         self._check_layerwise_memory(model, data, [0] * len(model.coefs_))
-        targets, unit_costs, grams = self._costed_targets(model, data, sparsity, damping)
-        self._check_layerwise_memory(model, data, targets)
+        keep = self._scope(sparsity) == "global" and self._keeps_activations(model, data)
+        targets, unit_costs, grams, hidden = self._costed_targets(model, data, sparsity, damping, keep)
+        self._check_layerwise_memory(model, data, targets, cached=hidden is not None)
         # The pre-activations to reproduce are those of the network as it is at
         # the start of the round: after retraining, not before the first round
         # (which would undo what retraining learnt: at 98% on Digits, 0.68
         # against 0.78 held-out accuracy in 4 rounds; docs/benchmarks.rst).
         dense = model._network_view()
         new_coefs, new_intercepts, new_masks = [], [], []
+        pruned_input = None  # the pruned network's input to the layer, all rows (with hidden)
         for layer, (W, b) in enumerate(zip(model.coefs_, model.intercepts_)):
             W_bar = np.vstack([W, b[None, :]]).astype(np.float64)
             if layer == 0:
@@ -353,6 +379,12 @@ class OBSPruner(BasePruner):
                 H = grams[0] if grams[0] is not None else input_grams(
                     dense, data.X, data.sample_weight, [0])[0]
                 cross = H @ W_bar
+            elif hidden is not None:
+                # the pruned layers' outputs follow from the last one's, the
+                # dense ones were kept: one layer's products per refit
+                pruned_input = _layer_output(dense, data.X if layer == 1 else pruned_input,
+                                             new_coefs[-1], new_intercepts[-1], read=layer == 1)
+                H, cross = _kept_refit_equations(hidden[layer], pruned_input, W, b, data.sample_weight)
             else:
                 pruned = model._network_view(new_coefs + model.coefs_[layer:],
                                              new_intercepts + model.intercepts_[layer:])
@@ -403,3 +435,32 @@ def _refit_equations(dense, pruned, layer, data):
         weights = None if data.sample_weight is None else data.sample_weight[rows]
         equations.add(pruned_in, dense_out, weights)
     return equations.result()
+
+
+def _layer_output(network, A, W, b, read=False):
+    """``f(A W + b)`` of a hidden layer for all rows of ``A``, block by block
+    (``A`` may be sparse; with ``read``, it is the data, of which the network
+    reads its own columns)."""
+    dtype = network._dtype(A)
+    W, b = W.astype(dtype, copy=False), b.astype(dtype, copy=False)
+    result = np.empty((A.shape[0], W.shape[1]), dtype)
+    for rows in row_blocks(A.shape[0], dtype.itemsize * W.shape[1]):
+        Z = result[rows]
+        Z[...] = (network.read(A[rows]) if read else A[rows]) @ W
+        Z += b
+        network.activation.forward(Z)
+    return result
+
+
+def _kept_refit_equations(dense_input, pruned_input, W, b, sample_weight):
+    """:func:`_refit_equations` from kept activations of all rows: the dense
+    target pre-activations ``A_l W_l + b_l`` block by block, nothing else
+    recomputed."""
+    equations = NormalEquations(W.shape[0], W.shape[1])
+    row_bytes = dense_input.itemsize * (W.shape[1] + W.shape[0] * (sample_weight is not None))
+    for rows in row_blocks(dense_input.shape[0], row_bytes):
+        dense_out = dense_input[rows] @ W.astype(dense_input.dtype, copy=False) + b
+        weights = None if sample_weight is None else sample_weight[rows]
+        equations.add(pruned_input[rows], dense_out, weights)
+    return equations.result()
+

@@ -16,6 +16,9 @@ CURVATURE_BLOCK = 2**18
 # Numbers held by one batch of the exact layer-wise solver's downdated
 # inverses (its trace of weights holds as many again).
 EXACT_BLOCK = 2**23
+# At most this many bytes of hidden activations of all rows are kept between
+# the passes of a layer-wise round (:func:`activation_cache_bytes`).
+ACTIVATION_CACHE_BYTES = 2**28
 
 
 def gauss_newton_block(n_free):
@@ -53,10 +56,21 @@ def full_obs_mb(model, n_rows):
     return need / MiB, n_free
 
 
-def layerwise_obs_mb(model, X, global_scope, exact_layers):
+def activation_cache_bytes(model, n_rows):
+    """Bytes of the activations a layer-wise round keeps for all rows: the
+    dense network's hidden outputs, and the pruned network's outputs of two
+    consecutive layers."""
+    hidden = [W.shape[1] for W in model.coefs_[:-1]]
+    if not hidden:
+        return 0
+    return model.coefs_[0].dtype.itemsize * n_rows * (sum(hidden) + 2 * max(hidden))
+
+
+def layerwise_obs_mb(model, X, global_scope, exact_layers, cached=False):
     """``(MiB, layer)``: the peak memory layer-wise OBS adds, and the layer that needs it.
 
-    ``exact_layers[l]`` says whether layer ``l`` runs the exact solver.
+    ``exact_layers[l]`` says whether layer ``l`` runs the exact solver;
+    ``cached``, whether the round keeps activations of all rows.
     """
     n, itemsize = X.shape[0], model.coefs_[0].dtype.itemsize
     sparse = hasattr(X, "tocsr")
@@ -82,6 +96,7 @@ def layerwise_obs_mb(model, X, global_scope, exact_layers):
         # a block of rows of the dense and the pruned network
         rows = 2 * row_block_bytes(model, n)
         peaks.append(max(2 * 8 * d**2 + product + solver + columns + rows, curvature))
-    peaks = [peak + round_overhead_bytes(model, n) for peak in peaks]
+    cache = activation_cache_bytes(model, n) if cached else 0
+    peaks = [peak + cache + round_overhead_bytes(model, n) for peak in peaks]
     layer = int(np.argmax(peaks))
     return peaks[layer] / MiB, layer
