@@ -14,6 +14,7 @@ Run:  python benchmarks/bench_file_sizes.py
 """
 
 import gzip
+import importlib.util
 import io
 import pickle
 import warnings
@@ -42,13 +43,9 @@ def formats():
         sizes["skops compressed"] = lambda model: len(sio.dumps(model, compression=ZIP_DEFLATED))
     except ImportError:
         pass
-    try:
-        import skl2onnx  # noqa: F401
-
+    if importlib.util.find_spec("skl2onnx") is not None:
         sizes["ONNX"] = lambda model: _size(_onnx_bytes(model))
         sizes["ONNX gzip"] = lambda model: _size(_onnx_bytes(model), gzip.compress)
-    except ImportError:
-        pass
     return sizes
 
 
