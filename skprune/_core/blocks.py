@@ -22,11 +22,12 @@ def block_budget():
     return min(BLOCK_BYTES, int(get_config()["working_memory"] * 2**20))
 
 
-def block_rows(bytes_per_row):
-    """Rows in one block when each row takes ``bytes_per_row`` bytes."""
-    return max(1, int(block_budget() // max(1, bytes_per_row)))
+def block_rows(bytes_per_row, reserved_bytes=0):
+    """Rows in one block when each row takes ``bytes_per_row`` bytes, beside
+    ``reserved_bytes`` the caller holds whatever the block's size."""
+    return max(1, int((block_budget() - reserved_bytes) // max(1, bytes_per_row)))
 
 
-def row_blocks(n_rows, bytes_per_row):
+def row_blocks(n_rows, bytes_per_row, reserved_bytes=0):
     """Slices covering ``range(n_rows)`` in blocks of :func:`block_rows` rows."""
-    return gen_batches(n_rows, block_rows(bytes_per_row))
+    return gen_batches(n_rows, block_rows(bytes_per_row, reserved_bytes))

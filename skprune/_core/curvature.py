@@ -11,7 +11,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import get_blas_funcs
 
-from .blocks import block_rows, row_blocks
+from .blocks import block_budget, row_blocks
 from .linalg import symmetrize
 from .threads import passes_over_rows
 
@@ -138,14 +138,16 @@ def _gauss_newton_pass(network, X, sample_weight, max_block_size, coefs, equatio
     widest = max(network.layer_units)
     sub_block = max(1, max_block_size // (n_outputs * widest))
     # a block's activations, and beside them one sub-block's stacked
-    # directions and the two temporaries of a backward step, all within the
-    # block budget (scikit-learn's working_memory)
+    # directions and the two temporaries of a backward step (at most half
+    # the budget), all within the block budget (scikit-learn's working_memory)
     itemsize = network._dtype(X).itemsize
-    sub_block = min(sub_block, block_rows(itemsize * 3 * n_outputs * widest))
+    direction_row = itemsize * 3 * n_outputs * widest
+    sub_block = min(sub_block, max(1, block_budget() // 2 // direction_row))
     weighted_bytes = itemsize * widest * (sample_weight is not None and equations is not None)
     coef_diag = [np.zeros_like(W) for W in network.coefs] if coefs else None
     intercept_diag = [np.zeros_like(b) for b in network.intercepts]
-    for rows, activations in network.forward_blocks(X, extra_bytes_per_row=weighted_bytes):
+    for rows, activations in network.forward_blocks(X, extra_bytes_per_row=weighted_bytes,
+                                                    reserved_bytes=direction_row * sub_block):
         if equations is not None:
             sw = None if sample_weight is None else sample_weight[rows]
             for layer, equation in enumerate(equations):

@@ -215,24 +215,24 @@ class Network:
     def _dtype(self, X):
         return np.result_type(X.dtype, *(W.dtype for W in self.coefs))
 
-    def forward_blocks(self, X, n_layers=None, extra_bytes_per_row=0):
+    def forward_blocks(self, X, n_layers=None, extra_bytes_per_row=0, reserved_bytes=0):
         """Yield ``(rows, activations)`` over blocks of rows of ``X``.
 
         The activations of all rows are never held at once: a block's
         activations (of the first ``n_layers`` layers), plus
-        ``extra_bytes_per_row`` per row that the caller needs beside them, fit
-        in the block budget of :mod:`~skprune._core.blocks`. The activation
-        arrays are reused from block to block: read them before asking for
-        the next one.
+        ``extra_bytes_per_row`` per row and ``reserved_bytes`` in all that
+        the caller needs beside them, fit in the block budget of
+        :mod:`~skprune._core.blocks`. The activation arrays are reused from
+        block to block: read them before asking for the next one.
         """
         n_layers = self.n_layers if n_layers is None else n_layers
         dtype = self._dtype(X)
         widths = [W.shape[1] for W in self.coefs[:n_layers]]
         read = 0 if self.inputs is None else len(self.inputs)  # the columns taken
         row_bytes = dtype.itemsize * (sum(widths) + read) + extra_bytes_per_row
-        n_rows = min(X.shape[0], block_rows(row_bytes))
+        n_rows = min(X.shape[0], block_rows(row_bytes, reserved_bytes))
         buffers = [np.empty((n_rows, width), dtype=dtype) for width in widths]
-        for rows in row_blocks(X.shape[0], row_bytes):
+        for rows in row_blocks(X.shape[0], row_bytes, reserved_bytes):
             yield rows, self.forward(X[rows], buffers, n_layers)
 
     def predict(self, X, sparse_below=None, block_size=512):
