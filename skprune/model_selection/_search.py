@@ -220,11 +220,9 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
     def _template(self):
         """The pruner (the first of a list): what the search delegates to and
         takes its tags from."""
-        if self.pruner is None:
-            return MagnitudePruner(PrunableMLPClassifier())
+        if self.pruner is None or (isinstance(self.pruner, list) and not self.pruner):
+            return MagnitudePruner(PrunableMLPClassifier())  # (fit refuses an empty list)
         if isinstance(self.pruner, list):
-            if not self.pruner:
-                raise ValueError("pruner is an empty list; give at least one pruner.")
             return self.pruner[0]
         return self.pruner
 
@@ -240,6 +238,8 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         """``[(params, estimator)]``: each candidate's parameters as
         ``cv_results_`` names them (none for a lone pruner) and its unfitted,
         seeded estimator."""
+        if isinstance(self.pruner, list) and not self.pruner:
+            raise ValueError("pruner is an empty list; give at least one pruner.")
         template = self._template()
         grids = self.param_grid if self.param_grid is not None else {}
         grids = [grids] if isinstance(grids, Mapping) else list(grids)
@@ -261,8 +261,10 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
         if len(kinds) > 1 or len(names) > 1:
             raise ValueError(
                 "The candidates must all be classifiers or all regressors, and all lone "
-                "pruners or all pipelines with the same final step name; got "
-                f"{[type(estimator).__name__ for _, estimator in candidates]}."
+                "pruners or all pipelines whose pruner step has the same name (as in "
+                "Pipeline([..., ('prune', pruner)])), so that their levels share one "
+                f"cv_results_ key; got {sorted(names)} for "
+                f"{[type(split_pipeline(e)[1]).__name__ for _, e in candidates]}."
             )
         for _, estimator in candidates:
             pruner = split_pipeline(estimator)[1]
