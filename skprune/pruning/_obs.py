@@ -7,7 +7,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._core.blocks import row_blocks
 from .._core.curvature import NormalEquations, gauss_newton_matrix, input_grams, unit_curvatures_and_grams
-from .._core.network import FlatParameters, free_parameter_mask
+from .._core.network import FlatParameters, _dot, free_parameter_mask
 from .._meta import fill_doc
 from ._allocation import SCOPES, layer_targets, n_to_prune
 from ._base import BasePruner
@@ -384,11 +384,15 @@ class OBSPruner(BasePruner):
                 # dense ones were kept: one layer's products per refit
                 pruned_input = _layer_output(dense, data.X if layer == 1 else pruned_input,
                                              new_coefs[-1], new_intercepts[-1], read=layer == 1)
-                H, cross = _kept_refit_equations(hidden[layer], pruned_input, W, b, data.sample_weight)
+                H, cross = _refit_equations(W, b, data, lambda rows: (hidden[layer][rows], pruned_input[rows]))
             else:
                 pruned = model._network_view(new_coefs + model.coefs_[layer:],
                                              new_intercepts + model.intercepts_[layer:])
-                H, cross = _refit_equations(dense, pruned, layer, data)
+                H, cross = _refit_equations(
+                    W, b, data, lambda rows: (dense.forward(data.X[rows], n_layers=layer)[-1],
+                                              pruned.forward(data.X[rows], n_layers=layer)[-1]),
+                    # a block of rows of every layer below of both networks
+                    2 * sum(dense.layer_units[1 : layer + 1]))
             H_inv, lam = damped_inverse(H, damping, overwrite=True)
             del H
             # Least-squares refit of the layer on its pruned inputs, regularised
@@ -416,24 +420,22 @@ class OBSPruner(BasePruner):
         return n_removed * (fan_in + 1) ** 2 <= _EXACT_LAYER_BUDGET
 
 
-def _refit_equations(dense, pruned, layer, data):
-    """Normal equations of layer ``layer``'s refit: its pruned inputs against its dense outputs.
+def _refit_equations(W, b, data, layer_inputs, numbers_per_row=0):
+    """Normal equations of a layer's refit: its pruned inputs against its dense outputs.
 
-    The inputs come from ``pruned`` (whose first ``layer`` layers are already
-    pruned), the target pre-activations ``A_l W_l + b_l`` from ``dense``; both
-    are computed block by block, so no pass holds all rows of either.
+    ``layer_inputs(rows)`` gives the dense and the pruned network's inputs to
+    the layer for a block of rows (computed there, or read from kept
+    activations); the target pre-activations are the dense ``A_l W_l + b_l``.
+    Blocks are sized for those and for ``numbers_per_row`` more numbers a row
+    that computing the inputs takes, so no pass holds all rows of any of them.
     """
-    W, b = dense.coefs[layer], dense.intercepts[layer]
     equations = NormalEquations(W.shape[0], W.shape[1])
-    itemsize = dense._dtype(data.X).itemsize
-    hidden = sum(dense.layer_units[1 : layer + 1])
-    row_bytes = itemsize * (2 * hidden + W.shape[1] + W.shape[0] * (data.sample_weight is not None))
+    itemsize = np.result_type(data.X.dtype, W.dtype).itemsize
+    row_bytes = itemsize * (numbers_per_row + W.shape[1] + W.shape[0] * (data.sample_weight is not None))
     for rows in row_blocks(data.X.shape[0], row_bytes):
-        X = data.X[rows]
-        dense_out = dense.forward(X, n_layers=layer)[-1] @ W + b
-        pruned_in = pruned.forward(X, n_layers=layer)[-1]
+        dense_in, pruned_in = layer_inputs(rows)
         weights = None if data.sample_weight is None else data.sample_weight[rows]
-        equations.add(pruned_in, dense_out, weights)
+        equations.add(pruned_in, dense_in @ W + b, weights)
     return equations.result()
 
 
@@ -442,25 +444,9 @@ def _layer_output(network, A, W, b, read=False):
     (``A`` may be sparse; with ``read``, it is the data, of which the network
     reads its own columns)."""
     dtype = network._dtype(A)
-    W, b = W.astype(dtype, copy=False), b.astype(dtype, copy=False)
     result = np.empty((A.shape[0], W.shape[1]), dtype)
     for rows in row_blocks(A.shape[0], dtype.itemsize * W.shape[1]):
-        Z = result[rows]
-        Z[...] = (network.read(A[rows]) if read else A[rows]) @ W
+        Z = _dot(network.read(A[rows]) if read else A[rows], W, result[rows])
         Z += b
         network.activation.forward(Z)
     return result
-
-
-def _kept_refit_equations(dense_input, pruned_input, W, b, sample_weight):
-    """:func:`_refit_equations` from kept activations of all rows: the dense
-    target pre-activations ``A_l W_l + b_l`` block by block, nothing else
-    recomputed."""
-    equations = NormalEquations(W.shape[0], W.shape[1])
-    row_bytes = dense_input.itemsize * (W.shape[1] + W.shape[0] * (sample_weight is not None))
-    for rows in row_blocks(dense_input.shape[0], row_bytes):
-        dense_out = dense_input[rows] @ W.astype(dense_input.dtype, copy=False) + b
-        weights = None if sample_weight is None else sample_weight[rows]
-        equations.add(pruned_input[rows], dense_out, weights)
-    return equations.result()
-

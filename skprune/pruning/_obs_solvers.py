@@ -284,15 +284,15 @@ class _GreedyColumns:
             todo[active] -= 1
             todo[active & ~ok] = 0  # nothing left to remove in that column
 
-    def weights(self, cols, counts):
-        """Weights and kept-weight masks of columns ``cols`` (of the batch)
-        after their first ``counts`` removals, shape (len(cols), d)."""
+    def weights(self, counts):
+        """Weights and kept-weight masks of the batch's columns after their
+        first ``counts`` removals, shape (n_columns, d)."""
         steps = np.arange(self.V.shape[1])
         taken = steps[None, :] < np.asarray(counts)[:, None]
-        beta = np.where(taken, self.beta[cols], 0.0)
-        W = self.W[cols] - np.matmul(beta[:, None, :], self.V[cols])[:, 0]
+        beta = np.where(taken, self.beta, 0.0)
+        W = self.W - np.matmul(beta[:, None, :], self.V)[:, 0]
         kept = np.ones_like(W, dtype=bool)
-        removed = np.where(taken, self.order[cols], -1)
+        removed = np.where(taken, self.order, -1)
         r, k = np.nonzero(removed >= 0)
         kept[r, removed[r, k]] = False
         W[~kept] = 0.0
@@ -372,7 +372,7 @@ def obs_layer_exact(H_inv, W, prunable, masks, n_total, max_block=EXACT_BLOCK, c
     for cols in batches:
         if not keep_factors:
             solved = _GreedyColumns(H_inv, W[:, cols].T, candidates[cols], forced[cols], counts[cols])
-        wb, kept = solved.weights(np.arange(len(cols)), counts[cols])
+        wb, kept = solved.weights(counts[cols])
         W[:, cols] = wb.T
         new_masks[:, cols] = kept.T | ~prunable[:, None]
     return new_masks
