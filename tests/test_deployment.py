@@ -231,6 +231,31 @@ def test_sparse_predict_is_the_same_on_any_number_of_threads(monkeypatch):
     assert_allclose(one, net.predict(X, sparse_below=0.0), rtol=1e-12, atol=1e-12)
 
 
+def test_sparse_predict_of_a_wide_sparse_input_allocates_no_dense_block_of_it():
+    # A sparse input is multiplied as it is: no (n_features x block) buffer,
+    # which for 50,000 features and 512 rows would be 195 MiB.
+    import tracemalloc
+
+    import scipy.sparse as sp
+
+    from skprune._core.network import Network
+
+    rng = np.random.RandomState(0)
+    units = (50_000, 30, 5)
+    coefs = [rng.randn(a, b) * (rng.rand(a, b) > 0.95) for a, b in zip(units, units[1:])]
+    net = Network(coefs, [rng.randn(b) for b in units[1:]], "relu", "log_loss_softmax")
+    indptr = np.arange(0, 3000 * 50 + 1, 50)  # 3,000 rows of 50 stored values
+    X = sp.csr_matrix((rng.rand(indptr[-1]), rng.randint(0, 50_000, indptr[-1]), indptr),
+                      shape=(3000, 50_000))
+    tracemalloc.start()
+    try:
+        net.predict(X, sparse_below=1.0)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20 * 2**20
+
+
 def test_predict_takes_the_sparse_path_on_large_batches(digits, monkeypatch):
     import scipy.sparse as sp
 

@@ -286,7 +286,10 @@ class Network:
         n = X.shape[0]
         out = np.empty((n, self.coefs[-1].shape[1]), dtype=dtype)
         last = self.n_layers - 1
-        widths = [self.coefs[0].shape[0]] + [W.shape[1] for W in self.coefs]
+        # the transposed input block, then every layer's output (a sparse
+        # input is multiplied as it is: no buffer, which could be as wide as
+        # a text vocabulary)
+        widths = [0 if sp.issparse(X) else self.coefs[0].shape[0]] + [W.shape[1] for W in self.coefs]
         workspace = threading.local()
 
         def predict_block(start):
