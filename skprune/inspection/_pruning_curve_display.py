@@ -139,7 +139,8 @@ class PruningCurveDisplay:
             _, ax = plt.subplots()
         self.lines_, self.fill_between_, self.errorbar_ = [], [], []
         color = None
-        for label, sparsities, train_scores, test_scores in self._curves():
+        curves = self._curves()
+        for label, sparsities, train_scores, test_scores in curves:
             xs = sparsities if x == "sparsity" else 1.0 / (1.0 - sparsities)
             sets = [("test", test_scores, "-")]
             if show_train:
@@ -165,9 +166,9 @@ class PruningCurveDisplay:
                         self.fill_between_.append(band)
                 color = line.get_color()
                 self.lines_.append(line)
-        if len(self._curves()) > 1:
+        if len(curves) > 1:
             color = "0.3"  # the dense line belongs to no one candidate
-        xs = np.concatenate([curve[1] for curve in self._curves()])
+        xs = np.concatenate([curve[1] for curve in curves])
         xs = xs if x == "sparsity" else 1.0 / (1.0 - xs)
         self.dense_line_ = None
         if self.dense_score is not None:
@@ -257,8 +258,7 @@ class PruningCurveDisplay:
         scoring = search.scoring if metric == "score" else metric
         levels = np.asarray(results[f"param_{name}"], dtype=float)
         # rows come candidate by candidate, each along the same levels
-        starts = np.flatnonzero(np.r_[True, np.diff(levels) <= 0])
-        groups = np.split(np.arange(levels.size), starts[1:])
+        groups = np.arange(levels.size).reshape(-1, np.unique(levels).size)
         labels = [_candidate_label(results["params"][rows[0]], name, search._template())
                   for rows in groups]
         if label is not None:
