@@ -58,3 +58,30 @@ def standardised_split(X, y, seed):
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, stratify=y, random_state=seed)
     scaler = StandardScaler().fit(X_train)
     return scaler.transform(X_train), scaler.transform(X_test), y_train, y_test
+
+
+def comparison_splits(seeds):
+    """``(seed, name, hidden_layer_sizes, X_train, X_test, y_train, y_test)``
+    for every seed and problem of the method comparisons
+    (:func:`classification_problems`, :func:`standardised_split`)."""
+    for seed in range(seeds):
+        for name, X, y, hidden in classification_problems(seed):
+            yield (seed, name, hidden, *standardised_split(X, y, seed))
+
+
+def mean_std(values):
+    """``"mean (std)"`` of scores, to three decimals."""
+    return f"{np.mean(values):.3f} ({np.std(values):.3f})"
+
+
+def run_over_seeds(main, description):
+    """Run ``main(seeds)`` on one BLAS thread, ``--seeds`` (default 3) from the command line."""
+    import argparse
+
+    from threadpoolctl import threadpool_limits
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--seeds", type=int, default=3)
+    with threadpool_limits(1):
+        main(parser.parse_args().seeds)
+

@@ -12,17 +12,14 @@ generated problem (20 features, 5 classes, 64 units).
 Run:  python benchmarks/bench_at_init.py [--seeds 3]
 """
 
-import argparse
 import time
 import warnings
 
-import numpy as np
 from sklearn.exceptions import ConvergenceWarning
-from threadpoolctl import threadpool_limits
 
 from skprune import InitPruner, MagnitudePruner, PrunableMLPClassifier
 
-from _common import classification_problems, print_table, standardised_split
+from _common import comparison_splits, mean_std, print_table, run_over_seeds
 
 LEVELS = (0.8, 0.9, 0.95, 0.98)
 METHODS = ("snip", "grasp", "synflow")
@@ -32,37 +29,32 @@ COLUMNS = [f"{m}" for m in METHODS] + [f"random ({m}'s layers)" for m in METHODS
 def main(seeds):
     warnings.simplefilter("ignore", ConvergenceWarning)
     results, start = {}, time.perf_counter()
-    for seed in range(seeds):
-        for name, X, y, hidden in classification_problems(seed):
-            X_train, X_test, y_train, y_test = standardised_split(X, y, seed)
-            net = PrunableMLPClassifier(hidden, random_state=seed)
-            results.setdefault((name, "dense"), []).append(net.fit(X_train, y_train).score(X_test, y_test))
-            for level in LEVELS:
-                def record(column, pruner):
-                    score = pruner.fit(X_train, y_train).score(X_test, y_test)
-                    results.setdefault((name, level, column), []).append(score)
-                    return pruner
+    for seed, name, hidden, X_train, X_test, y_train, y_test in comparison_splits(seeds):
+        net = PrunableMLPClassifier(hidden, random_state=seed)
+        results.setdefault((name, "dense"), []).append(net.fit(X_train, y_train).score(X_test, y_test))
+        for level in LEVELS:
+            def record(column, pruner):
+                score = pruner.fit(X_train, y_train).score(X_test, y_test)
+                results.setdefault((name, level, column), []).append(score)
+                return pruner
 
-                for method in METHODS:
-                    chosen = record(method, InitPruner(net, criterion=method, sparsity=level, random_state=seed))
-                    per_layer = [1 - m.mean() for m in chosen.estimator_.masks_]
-                    record(f"random ({method}'s layers)",
-                           InitPruner(net, criterion="random", sparsity=per_layer, random_state=seed))
-                record("after training", MagnitudePruner(net, sparsity=level, random_state=seed))
+            for method in METHODS:
+                chosen = record(method, InitPruner(net, criterion=method, sparsity=level, random_state=seed))
+                per_layer = [1 - m.mean() for m in chosen.estimator_.masks_]
+                record(f"random ({method}'s layers)",
+                       InitPruner(net, criterion="random", sparsity=per_layer, random_state=seed))
+            record("after training", MagnitudePruner(net, sparsity=level, random_state=seed))
     print(f"Test accuracy, mean (std) over {seeds} seeds ({time.perf_counter() - start:.0f} s)\n")
     rows = []
     for name in ("Digits", "generated"):
         dense = results[(name, "dense")]
-        rows.append([name, "dense", f"{np.mean(dense):.3f} ({np.std(dense):.3f})"] + [""] * (len(COLUMNS) - 1))
+        rows.append([name, "dense", mean_std(dense)] + [""] * (len(COLUMNS) - 1))
         for level in LEVELS:
             rows.append([name, f"{level:.0%}"] + [
-                f"{np.mean(results[(name, level, c)]):.3f} ({np.std(results[(name, level, c)]):.3f})"
+                mean_std(results[(name, level, c)])
                 for c in COLUMNS])
     print_table(["problem", "sparsity"] + COLUMNS, rows)
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3)
-    with threadpool_limits(1):
-        main(parser.parse_args().seeds)
+    run_over_seeds(main, __doc__.splitlines()[0])

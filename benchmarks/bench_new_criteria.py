@@ -10,18 +10,16 @@ seeds, and the mean fit time, on Digits (64-100-10) and a generated problem
 Run:  python benchmarks/bench_new_criteria.py [--seeds 3]
 """
 
-import argparse
 import time
 import warnings
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
-from threadpoolctl import threadpool_limits
 
 from skprune import (MagnitudePruner, MovementPruner, OBDPruner, OBSPruner, PrunableMLPClassifier,
                      WandaPruner)
 
-from _common import classification_problems, print_table, standardised_split
+from _common import comparison_splits, print_table, run_over_seeds
 
 LEVELS = (0.9, 0.95, 0.98)
 BUDGET = dict(n_steps=4, retrain_learning_rate=0.01, prefit=True)
@@ -39,17 +37,15 @@ PRUNERS = {
 def main(seeds):
     warnings.simplefilter("ignore", ConvergenceWarning)
     results = {}
-    for seed in range(seeds):
-        for name, X, y, hidden in classification_problems(seed):
-            X_train, X_test, y_train, y_test = standardised_split(X, y, seed)
-            dense = PrunableMLPClassifier(hidden, random_state=seed).fit(X_train, y_train)
-            results.setdefault((name, "dense"), []).append((dense.score(X_test, y_test), 0.0))
-            for level in LEVELS:
-                for label, make in PRUNERS.items():
-                    start = time.perf_counter()
-                    pruner = make(dense).set_params(sparsity=level, random_state=seed).fit(X_train, y_train)
-                    results.setdefault((name, level, label), []).append(
-                        (pruner.score(X_test, y_test), time.perf_counter() - start))
+    for seed, name, hidden, X_train, X_test, y_train, y_test in comparison_splits(seeds):
+        dense = PrunableMLPClassifier(hidden, random_state=seed).fit(X_train, y_train)
+        results.setdefault((name, "dense"), []).append((dense.score(X_test, y_test), 0.0))
+        for level in LEVELS:
+            for label, make in PRUNERS.items():
+                start = time.perf_counter()
+                pruner = make(dense).set_params(sparsity=level, random_state=seed).fit(X_train, y_train)
+                results.setdefault((name, level, label), []).append(
+                    (pruner.score(X_test, y_test), time.perf_counter() - start))
     print(f"Test accuracy, mean (std) over {seeds} seeds, and mean fit seconds\n")
     rows = []
     for name in ("Digits", "generated"):
@@ -65,7 +61,4 @@ def main(seeds):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3)
-    with threadpool_limits(1):
-        main(parser.parse_args().seeds)
+    run_over_seeds(main, __doc__.splitlines()[0])

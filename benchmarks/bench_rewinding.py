@@ -14,17 +14,15 @@ dense network's ("the ticket matches dense").
 Run:  python benchmarks/bench_rewinding.py [--seeds 3]
 """
 
-import argparse
 import time
 import warnings
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
-from threadpoolctl import threadpool_limits
 
 from skprune import MagnitudePruner, PrunableMLPClassifier
 
-from _common import classification_problems, print_table, standardised_split
+from _common import comparison_splits, mean_std, print_table, run_over_seeds
 
 LEVELS = (0.8, 0.9, 0.95, 0.98)
 REWINDS = {"fine-tune": None, "init": "init", "epoch 2": 2, "lr": "lr"}
@@ -33,34 +31,29 @@ REWINDS = {"fine-tune": None, "init": "init", "epoch 2": 2, "lr": "lr"}
 def main(seeds):
     warnings.simplefilter("ignore", ConvergenceWarning)
     results, start = {}, time.perf_counter()
-    for seed in range(seeds):
-        for name, X, y, hidden in classification_problems(seed):
-            X_train, X_test, y_train, y_test = standardised_split(X, y, seed)
-            net = PrunableMLPClassifier(hidden, random_state=seed)
-            results.setdefault((name, "dense"), []).append(net.fit(X_train, y_train).score(X_test, y_test))
-            for level in LEVELS:
-                for label, rewind in REWINDS.items():
-                    pruner = MagnitudePruner(net, sparsity=level, rewind=rewind, random_state=seed)
-                    score = pruner.fit(X_train, y_train).score(X_test, y_test)
-                    results.setdefault((name, level, label), []).append(score)
+    for seed, name, hidden, X_train, X_test, y_train, y_test in comparison_splits(seeds):
+        net = PrunableMLPClassifier(hidden, random_state=seed)
+        results.setdefault((name, "dense"), []).append(net.fit(X_train, y_train).score(X_test, y_test))
+        for level in LEVELS:
+            for label, rewind in REWINDS.items():
+                pruner = MagnitudePruner(net, sparsity=level, rewind=rewind, random_state=seed)
+                score = pruner.fit(X_train, y_train).score(X_test, y_test)
+                results.setdefault((name, level, label), []).append(score)
     print(f"Test accuracy, mean (std) over {seeds} seeds; * within one std of dense "
           f"({time.perf_counter() - start:.0f} s)\n")
     rows = []
     for name in ("Digits", "generated"):
         dense = results[(name, "dense")]
-        rows.append([name, "dense", f"{np.mean(dense):.3f} ({np.std(dense):.3f})"] + [""] * (len(REWINDS) - 1))
+        rows.append([name, "dense", mean_std(dense)] + [""] * (len(REWINDS) - 1))
         for level in LEVELS:
             row = [name, f"{level:.0%}"]
             for label in REWINDS:
                 scores = results[(name, level, label)]
                 star = "*" if np.mean(scores) >= np.mean(dense) - np.std(dense) else ""
-                row.append(f"{np.mean(scores):.3f} ({np.std(scores):.3f}){star}")
+                row.append(f"{mean_std(scores)}{star}")
             rows.append(row)
     print_table(["problem", "sparsity"] + list(REWINDS), rows)
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=3)
-    with threadpool_limits(1):
-        main(parser.parse_args().seeds)
+    run_over_seeds(main, __doc__.splitlines()[0])
