@@ -108,8 +108,9 @@ def unit_curvatures_and_grams(network, X, sample_weight=None, max_block_size=2**
     -------
     intercept_diagonals : list of ndarray shaped like the biases
     grams : list of ndarray, one ``(fan_in + 1, fan_in + 1)`` per layer
-    hidden : list of ndarray of shape (n_samples, width), only with ``keep_hidden``
-        The input of every layer but the first (``[None, A_1, ..., A_{L-1}]``).
+    hidden : list of ndarray of shape (n_samples, width), or None
+        With ``keep_hidden``, the input of every layer but the first
+        (``[None, A_1, ..., A_{L-1}]``).
     """
     equations = [NormalEquations(units) for units in network.layer_units[:-1]]
     hidden = None
@@ -118,8 +119,7 @@ def unit_curvatures_and_grams(network, X, sample_weight=None, max_block_size=2**
         hidden = [None] + [np.empty((X.shape[0], units), dtype) for units in network.layer_units[1:-1]]
     _, intercept_diag = _gauss_newton_pass(network, X, sample_weight, max_block_size, False,
                                            equations, hidden)
-    grams = [equation.result() for equation in equations]
-    return (intercept_diag, grams, hidden) if keep_hidden else (intercept_diag, grams)
+    return intercept_diag, [equation.result() for equation in equations], hidden
 
 
 def _gauss_newton_pass(network, X, sample_weight, max_block_size, coefs, equations=None, hidden=None):

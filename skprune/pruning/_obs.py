@@ -225,7 +225,7 @@ class OBSPruner(BasePruner):
             return self._layer_targets(model, sparsity), [None] * n_layers, [None] * n_layers, None
         # one pass over the data for all three (SparseGPT, Frantar & Alistarh
         # 2023, calibrates in one pass too)
-        curvature, grams, *hidden = unit_curvatures_and_grams(
+        curvature, grams, hidden = unit_curvatures_and_grams(
             model._network_view(), data.X, data.sample_weight, max_block_size=CURVATURE_BLOCK,
             keep_hidden=keep_hidden)
         scores = []
@@ -235,7 +235,6 @@ class OBSPruner(BasePruner):
             scores.append(saliency * g[None, :])
             del H_inv
         curvature = [np.asarray(g, dtype=np.float64) for g in curvature]
-        hidden = hidden[0] if hidden else None
         return layer_targets(scores, model.masks_, sparsity, "global"), curvature, grams, hidden
 
     def _scope(self, sparsity):
