@@ -326,8 +326,8 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
             "n_splits_": results["n_splits"],
         }
         if self.refit or not multimetric:
-            fitted.update(self._choose(candidates, levels, fitted["cv_results_"],
-                                       "score" if not multimetric else self.refit))
+            fitted.update(self._choose(fitted["cv_results_"], "score" if not multimetric else self.refit,
+                                       sparsity_parameter(candidates[0][1])))
         if self.refit:
             start = time.perf_counter()
             candidate, level = divmod(fitted["best_index_"], len(levels))
@@ -411,23 +411,24 @@ class PrunerCV(DelegatingMixin, MetaEstimatorMixin, BaseEstimator):
                     out[f"rank_test_{metric}"] = rank_scores(out[f"mean_test_{metric}"])
         return out
 
-    def _choose(self, candidates, levels, cv_results, metric):
+    def _choose(self, cv_results, metric, name):
         """``best_index_`` and friends from the mean test scores of ``metric``.
 
         A level no fold's path reached (stopped early) has a NaN mean and is
         never chosen. "sparsest" takes the highest level within ``tol`` of
         the best over all candidates, and the best candidate at that level.
+        ``name`` is the level's parameter in ``cv_results``.
         """
         means = cv_results[f"mean_test_{metric}"]
         best = int(np.argmin(cv_results[f"rank_test_{metric}"]))
         if self.selection == "sparsest" and np.isfinite(means[best]):
-            all_levels = np.tile(levels, len(candidates))
+            row_levels = np.asarray(cv_results[f"param_{name}"], dtype=float)
             within = np.flatnonzero(means >= means[best] - self.tol)
-            sparsest = within[all_levels[within] == all_levels[within].max()]
+            sparsest = within[row_levels[within] == row_levels[within].max()]
             best = int(sparsest[np.argmax(means[sparsest])])
         return {
             "best_index_": best,
-            "best_sparsity_": float(cv_results["params"][best][sparsity_parameter(candidates[0][1])]),
+            "best_sparsity_": float(cv_results["params"][best][name]),
             "best_score_": float(means[best]),
             "best_params_": dict(cv_results["params"][best]),
         }
