@@ -34,8 +34,9 @@ def problem(n_rows=20_000, seed=0):
 
 
 class LayerReads:
-    """Counts the rows each layer's weights multiply (forward passes, and
-    the products of the refits that reuse kept activations)."""
+    """Counts the rows each layer's weights multiply: forward passes, the
+    pruned layers' outputs computed from kept activations, and each refit's
+    target product ``A_l W_l``."""
 
     def __init__(self):
         self.rows = {}
@@ -54,14 +55,18 @@ class LayerReads:
 
         self._saved.append((network_module.Network, "forward", forward))
         network_module.Network.forward = counted_forward
-        for name in ("_layer_output", "_kept_refit_equations"):
+        for name in ("_layer_output", "_refit_equations"):
             function = getattr(_obs, name, None)
-            if function is None:  # (the version before these existed)
+            if function is None:  # (the version before it existed)
                 continue
 
             def counted(*args, _function=function, _name=name, **kwargs):
-                A, W = (args[1], args[2]) if _name == "_layer_output" else (args[0], args[2])
-                counter.add(W.shape, A.shape[0])
+                if _name == "_layer_output":  # (network, A, W, b)
+                    counter.add(args[2].shape, args[1].shape[0])
+                elif isinstance(args[0], np.ndarray):  # (W, b, data, ...): its target product
+                    counter.add(args[0].shape, args[2].X.shape[0])
+                else:  # the version before: (dense, pruned, layer, data)
+                    counter.add(args[0].coefs[args[2]].shape, args[3].X.shape[0])
                 return _function(*args, **kwargs)
 
             self._saved.append((_obs, name, function))
