@@ -7,6 +7,8 @@ layer. For each sparsity and dtype, interleaved rounds time:
 - skprune's CSR path (every layer a CSR matrix, row blocks shared between
   the BLAS threads' worth of threads),
 - ``PrunableMLPClassifier.predict``, which picks per layer by the crossover,
+  against the same ``predict`` with every layer dense (both validate the
+  input, a pass over it that the network's own paths do not make),
 - PyTorch (when installed): dense ``linear`` layers, and ``torch.sparse.mm``
   with CSR weights, on the same number of threads.
 
@@ -15,6 +17,13 @@ that a slow moment of the machine weighs on both sides alike. Run with the
 default threads, inside ``threadpool_limits(1)``, and with the default
 threads beside a process that keeps one core busy.
 
+Each contender is timed in its own steady state, as when predicting batch
+after batch: after a pause of ``SETTLE`` seconds, one untimed call, then the
+timed one. Without the pause, whatever runs right after a multi-threaded
+dense product shares the cores with OpenBLAS's idle workers, which keep
+spinning for about 0.1 s before they sleep; a CSR forward pass timed right
+after the dense one took 1.4-1.7 times as long on two cores.
+
     python benchmarks/bench_sparse_predict.py [--rounds 7]
 """
 
@@ -22,10 +31,12 @@ import argparse
 import multiprocessing
 import time
 import warnings
+from unittest import mock
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from skprune._core import network as network_module
 from skprune._core.network import Network
 
 from _common import print_table
@@ -33,6 +44,12 @@ from bench_busy import burn
 from bench_inference import estimator, network
 
 SPARSITIES = (0.9, 0.95, 0.98)
+# seconds for OpenBLAS's workers to stop spinning after the last contender
+SETTLE = 0.2
+# what a contender's speed-up is over ("dense" when not listed): the
+# estimator's predict over the same predict with no CSR layer, so that both
+# sides check the input alike
+BASELINES = {"predict()": "predict(), dense"}
 
 
 def torch_predictors(coefs, intercepts, X, threads):
@@ -66,6 +83,12 @@ def torch_predictors(coefs, intercepts, X, threads):
     return {"PyTorch dense": dense, "PyTorch CSR": sparse}
 
 
+def dense_predict(clf, X):
+    """``clf.predict(X)`` with every layer multiplied dense."""
+    with mock.patch.object(network_module, "sparse_crossover", lambda n_rows: 0.0):
+        return clf.predict(X)
+
+
 def measure(rounds, threads):
     n_threads = threads or multiprocessing.cpu_count()
     rows = []
@@ -78,21 +101,26 @@ def measure(rounds, threads):
             contenders = {
                 "dense": lambda: net.predict(X, sparse_below=0.0),
                 "CSR": lambda: net.predict(X, sparse_below=1.0),
+                "predict(), dense": lambda: dense_predict(clf, X),
                 "predict()": lambda: clf.predict(X),
                 **torch_predictors(coefs, intercepts, X, n_threads),
             }
             times = {name: [] for name in contenders}
             for _ in range(rounds):
                 for name, run in contenders.items():
+                    time.sleep(SETTLE)
+                    run()
                     start = time.perf_counter()
                     run()
                     times[name].append(time.perf_counter() - start)
-            dense = np.array(times["dense"])
-            row = [np.dtype(dtype).name, f"{sparsity:.0%}", f"{np.median(dense) * 1e3:.1f}"]
-            for name in list(contenders)[1:]:
-                row.append(f"{np.median(dense / np.array(times[name])):.2f}")
+            times = {name: np.array(seconds) for name, seconds in times.items()}
+            row = [np.dtype(dtype).name, f"{sparsity:.0%}", f"{np.median(times['dense']) * 1e3:.1f}"]
+            compared = [name for name in contenders if name not in ("dense", *BASELINES.values())]
+            for name in compared:
+                baseline = times[BASELINES.get(name, "dense")]
+                row.append(f"{np.median(baseline / times[name]):.2f}")
             rows.append(row)
-    return ["dtype", "sparsity", "dense (ms)"] + [f"{name} speed-up" for name in list(contenders)[1:]], rows
+    return ["dtype", "sparsity", "dense (ms)"] + [f"{name} speed-up" for name in compared], rows
 
 
 def main():

@@ -208,6 +208,32 @@ def test_sparse_products_equal_dense_arithmetic(dtype, sparsity):
     assert_allclose(net.predict(sp.csr_matrix(X), sparse_below=1.0), dense, rtol=rtol, atol=rtol)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_transposed_csr_is_scipys_csr_of_the_transpose(dtype):
+    import scipy.sparse as sp
+
+    from skprune._core.network import _add_csr_product, _transposed_csr
+
+    rng = np.random.RandomState(0)
+    W = rng.randn(7, 5) * (rng.rand(7, 5) > 0.6)
+    W[2] = 0  # an input no unit reads: an empty column of W.T
+    W[:, 3] = 0  # a unit with no inputs: an empty row of W.T
+    W_t = _transposed_csr(W, dtype)
+    expected = sp.csr_matrix(W.T.astype(dtype))
+    assert W_t.dtype == dtype and W_t.shape == (5, 7)
+    assert_array_equal(W_t.indptr, expected.indptr)
+    assert_array_equal(W_t.indices, expected.indices)
+    assert_array_equal(W_t.data, expected.data)
+    assert _transposed_csr(np.zeros((4, 3)), dtype).nnz == 0
+    # the product adds to its output, through SciPy's kernel or, for an
+    # input it cannot read (not C-contiguous), through ``@``
+    A = rng.randn(7, 6).astype(dtype)
+    for A_in in (A, np.asfortranarray(A)):
+        out = np.ones((5, 6), dtype)
+        _add_csr_product(W_t, A_in, out)
+        assert_allclose(out, 1 + W.T @ A, rtol=1e-6)
+
+
 def test_sparse_predict_is_the_same_on_any_number_of_threads(monkeypatch):
     # The row blocks are shared between threads; each is computed alone, so
     # the result is bit for bit that of one thread, and every block is done.
@@ -257,8 +283,6 @@ def test_sparse_predict_of_a_wide_sparse_input_allocates_no_dense_block_of_it():
 
 
 def test_predict_takes_the_sparse_path_on_large_batches(digits, monkeypatch):
-    import scipy.sparse as sp
-
     from skprune._core import network as network_module
 
     X, y = digits
@@ -266,17 +290,17 @@ def test_predict_takes_the_sparse_path_on_large_batches(digits, monkeypatch):
     pruned = MagnitudePruner(net, sparsity=0.99, scope="layer", prefit=True).fit(X, y).estimator_
     big = np.tile(X, (5, 1))  # 2,500 rows
     expected = pruned._network_view().forward(big)[-1]
-    built, original = [], sp.csr_matrix
+    built, original = [], network_module._transposed_csr
 
-    def spy(matrix):
-        built.append(matrix.shape)
-        return original(matrix)
+    def spy(W, dtype):
+        built.append(W.shape)
+        return original(W, dtype)
 
-    monkeypatch.setattr(network_module.sp, "csr_matrix", spy)
+    monkeypatch.setattr(network_module, "_transposed_csr", spy)
     pruned.predict_proba(X)  # 500 rows: dense
     assert built == []
     assert_allclose(pruned.predict_proba(big), expected, rtol=1e-10, atol=1e-12)
-    assert built == [(30, 64), (10, 30)]
+    assert built == [(64, 30), (30, 10)]
 
 
 def test_small_batches_never_take_the_sparse_path(digits, monkeypatch):
@@ -294,7 +318,7 @@ def test_small_batches_never_take_the_sparse_path(digits, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a small batch built a CSR matrix")
 
-    monkeypatch.setattr(network_module.sp, "csr_matrix", refuse)
+    monkeypatch.setattr(network_module, "_transposed_csr", refuse)
     monkeypatch.setattr(network_module.Network, "_float_masks", property(refuse))
     for row in range(5):
         assert_allclose(pruned.predict_proba(X[row:row + 1]), expected[row:row + 1])

@@ -15,32 +15,34 @@ import scipy.sparse as sp
 from .activations import ACTIVATIONS
 from .blocks import block_rows, row_blocks
 from .losses import OUTPUT_LOSSES
-from .threads import blas_thread_count, blas_threads_for, layer_flops, map_blocks_in_threads
+from .threads import blas_threads_for, layer_flops, map_blocks_in_threads
 
 
-# Layers at most this dense are multiplied as CSR matrices at predict time, on
-# batches of at least SPARSE_MIN_ROWS rows. SciPy's CSR product runs on one
-# core, so the row blocks are shared between as many threads as BLAS has
-# (:func:`~skprune._core.threads.map_blocks_in_threads`); the dense product
-# gains more from a second thread than the CSR product does, so the crossover
-# depends on the threads in effect. Measured by benchmarks/bench_sparse_predict.py
-# (784-300-100-10, 10,000 rows, medians of interleaved rounds): on one thread
-# the CSR path wins from about 88% sparsity (2.0-2.3x at 95%), on two from
-# about 93% (1.3x at 95%, 2.0-2.4x at 98%, 0.9x at 90%), in float32 and
-# float64 alike; on small batches building the CSR matrices costs more than
-# it saves.
-SPARSE_DENSITY_CROSSOVER = {1: 0.12, 2: 0.06}
-SPARSE_MIN_ROWS = 2048
+# When ``predict`` multiplies a layer as a CSR matrix: ``(rows, density)``
+# pairs, a batch of at least ``rows`` rows taking the CSR product for layers
+# at most ``density`` dense (the last pair that applies). SciPy's CSR product
+# runs on one core, so the row blocks are shared between as many threads as
+# BLAS has (:func:`~skprune._core.threads.map_blocks_in_threads`). Measured
+# by benchmarks/bench_sparse_predict.py (784-300-100-10, each path timed in
+# its own steady state), on one thread and two alike: on 8,192 rows and more
+# the CSR path breaks even at about 88-90% sparsity in float32 and 85% in
+# float64, and is about 2x faster at 95%; on 2,048 rows it breaks even at
+# about 94%. On smaller batches, building the CSR matrices and starting the
+# threads costs more than the products save.
+SPARSE_CROSSOVERS = ((2048, 0.06), (8192, 0.10))
+SPARSE_MIN_ROWS = SPARSE_CROSSOVERS[0][0]
 # Batches of at most this many rows are predicted in one forward pass.
 SMALL_BATCH = 64
 
 
 def sparse_crossover(n_rows):
     """Density at most which a layer is multiplied as a CSR matrix, for a
-    batch of ``n_rows`` rows under the BLAS threads in effect (0: never)."""
-    if n_rows < SPARSE_MIN_ROWS:
-        return 0.0
-    return SPARSE_DENSITY_CROSSOVER[min(blas_thread_count(), 2)]
+    batch of ``n_rows`` rows (0: never)."""
+    density = 0.0
+    for rows, below in SPARSE_CROSSOVERS:
+        if n_rows >= rows:
+            density = below
+    return density
 
 
 try:  # SciPy's CSR kernel itself, which writes into a given output
@@ -49,14 +51,29 @@ except ImportError:  # pragma: no cover - a SciPy that moved it: ``@`` does the 
     csr_matvecs = None
 
 
-def _csr_product(W, A, out):
-    """``out[...] = W @ A`` for a CSR ``W`` and C-contiguous ``A`` and ``out``
+def _transposed_csr(W, dtype):
+    """``W.T`` as a CSR matrix of ``dtype``, with its zeros left out.
+
+    Built from the flat positions of the non-zeros of ``W.T`` (row ``k //
+    fan_in``, column ``k % fan_in``), which takes 0.7 of the time of
+    ``csr_matrix(W.T)``'s route through coordinates.
+    """
+    W_t = np.ascontiguousarray(W.T, dtype=dtype)
+    n_rows, n_columns = W_t.shape
+    flat = np.flatnonzero(W_t)
+    index = np.int32 if W_t.size < np.iinfo(np.int32).max else np.int64
+    indices = (flat % n_columns).astype(index)
+    indptr = np.searchsorted(flat, np.arange(n_rows + 1) * n_columns).astype(index)
+    return sp.csr_matrix((W_t.ravel()[flat], indices, indptr), shape=W_t.shape)
+
+
+def _add_csr_product(W, A, out):
+    """``out += W @ A`` for a CSR ``W`` and C-contiguous ``A`` and ``out``
     of ``W``'s dtype, without the new array ``W @ A`` would allocate."""
     if csr_matvecs is None or not (A.flags.c_contiguous and out.flags.c_contiguous
                                    and A.dtype == out.dtype == W.dtype):
-        out[...] = W @ A
+        out += W @ A
         return
-    out.fill(0)
     csr_matvecs(W.shape[0], W.shape[1], A.shape[1], W.indptr, W.indices, W.data, A.ravel(), out.ravel())
 
 
@@ -279,7 +296,7 @@ class Network:
         """
         dtype = self._dtype(X)
         layers = [
-            (sp.csr_matrix(W.T.astype(dtype, copy=False)) if d <= sparse_below
+            (_transposed_csr(W, dtype) if d <= sparse_below
              else np.ascontiguousarray(W.T, dtype=dtype), b.astype(dtype, copy=False)[:, None])
             for W, b, d in zip(self.coefs, self.intercepts, densities)
         ]
@@ -310,11 +327,13 @@ class Network:
                 Z = buffers[layer + 1]
                 if A_t is None:
                     Z[...] = (A @ self.coefs[0]).T
+                    Z += b
                 elif sp.issparse(W_t):
-                    _csr_product(W_t, A_t, Z)
+                    np.copyto(Z, b)  # the kernel adds to it: no pass to zero it
+                    _add_csr_product(W_t, A_t, Z)
                 else:
                     np.matmul(W_t, A_t, out=Z)
-                Z += b
+                    Z += b
                 if layer < last:
                     self.activation.forward(Z)
                 A_t = Z
