@@ -5,6 +5,17 @@ import time
 import numpy as np
 
 
+# Seconds for OpenBLAS's idle threads to stop spinning after a multi-threaded
+# product (they spin about 0.1 s): a contender timed sooner shares the cores
+# with them (bench_sparse_predict.py).
+SETTLE = 0.2
+
+
+def settle():
+    """Wait until the last contender's BLAS threads have gone to sleep."""
+    time.sleep(SETTLE)
+
+
 def best_of(fn, repeat):
     """Minimum wall-clock time of ``repeat`` calls (the least noisy estimate)."""
     times = []

@@ -31,7 +31,7 @@ from threadpoolctl import threadpool_limits
 from skprune import MagnitudePruner, OBSPruner, PrunableMLPClassifier
 from skprune._core.network import Network
 
-from _common import best_of, print_table
+from _common import best_of, print_table, settle
 
 SPARSITIES = (0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99)
 UNITS = (784, 300, 100, 10)
@@ -63,8 +63,11 @@ def csr_crossover():
             coefs, intercepts = network(sparsity, dtype)
             net = Network(coefs, intercepts, "relu", "log_loss_softmax")
             clf = estimator(coefs, intercepts, X)
+            settle()
             dense = best_of(lambda: net.predict(X, sparse_below=0.0), 5)
+            settle()
             sparse = best_of(lambda: net.predict(X, sparse_below=1.0), 5)
+            settle()
             auto = best_of(lambda: clf.predict(X), 5)
             rows.append([
                 np.dtype(dtype).name, f"{sparsity:.0%}", f"{dense * 1e3:.1f}",

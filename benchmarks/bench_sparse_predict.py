@@ -18,8 +18,8 @@ default threads, inside ``threadpool_limits(1)``, and with the default
 threads beside a process that keeps one core busy.
 
 Each contender is timed in its own steady state, as when predicting batch
-after batch: after a pause of ``SETTLE`` seconds, one untimed call, then the
-timed one. Without the pause, whatever runs right after a multi-threaded
+after batch: after a pause of ``_common.SETTLE`` seconds, one untimed call,
+then the timed one. Without the pause, whatever runs right after a multi-threaded
 dense product shares the cores with OpenBLAS's idle workers, which keep
 spinning for about 0.1 s before they sleep; a CSR forward pass timed right
 after the dense one took 1.4-1.7 times as long on two cores.
@@ -39,13 +39,11 @@ from threadpoolctl import threadpool_limits
 from skprune._core import network as network_module
 from skprune._core.network import Network
 
-from _common import print_table
+from _common import print_table, settle
 from bench_busy import burn
 from bench_inference import estimator, network
 
 SPARSITIES = (0.9, 0.95, 0.98)
-# seconds for OpenBLAS's workers to stop spinning after the last contender
-SETTLE = 0.2
 # what a contender's speed-up is over ("dense" when not listed): the
 # estimator's predict over the same predict with no CSR layer, so that both
 # sides check the input alike
@@ -108,7 +106,7 @@ def measure(rounds, threads):
             times = {name: [] for name in contenders}
             for _ in range(rounds):
                 for name, run in contenders.items():
-                    time.sleep(SETTLE)
+                    settle()
                     run()
                     start = time.perf_counter()
                     run()
