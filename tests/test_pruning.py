@@ -327,6 +327,28 @@ def test_default_rounds_halve_what_is_kept_at_most():
         assert np.all(kept[1:] / kept[:-1] >= 0.5 - 1e-12)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_a_network_with_no_weight_left_prunes_in_one_round():
+    # A layer already empty (before = after = 0) needs no halving; it gave
+    # log2(0 / 0), NaN, and "cannot convert float NaN to integer".
+    assert halving_rounds(1.0, 0.5) == 1
+    assert halving_rounds([1.0, 0.0], [0.5, 0.75]) == 2
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:200] / 16, y[:200]
+    net = PrunableMLPClassifier((4,), max_iter=5, random_state=0).fit(X, y)
+    for mask in net.masks_:  # every weight pruned: a constant network, biases only
+        mask[:] = False
+    net = net.set_params(warm_start=True, max_iter=1).fit(X, y).compact()
+    assert all(not m.any() for m in net.masks_)
+    expected = net.predict_proba(X)
+    with pytest.warns(UserWarning, match="already at sparsity 1.0"):
+        pruned = MagnitudePruner(net, sparsity=0.5, prefit=True, retrain_iter=1).fit(X, y)
+    assert pruned.history_["step"] == [0, 1]
+    assert all(not m.any() for m in pruned.estimator_.masks_)
+    assert np.all(np.isfinite(pruned.estimator_.predict_proba(X)))
+    assert expected.shape == pruned.estimator_.predict_proba(X).shape
+
+
 def test_without_retraining_the_default_is_one_shot():
     X, y = load_digits(return_X_y=True)
     net = PrunableMLPClassifier((16,), max_iter=50, random_state=0).fit(X[:300] / 16, y[:300])

@@ -34,8 +34,10 @@ def halving_rounds(initial, final):
     """
     initial, final = np.broadcast_arrays(np.asarray(initial, float), np.asarray(final, float))
     before, after = 1.0 - initial, 1.0 - np.maximum(initial, final)
-    with np.errstate(divide="ignore"):
-        halvings = np.log2(before / after)  # after > 0: sparsity < 1
+    with np.errstate(divide="ignore", invalid="ignore"):
+        halvings = np.log2(before / after)  # after > 0 where before > 0: sparsity < 1
+    # a layer with no weight left (a compacted constant network) needs no halving
+    halvings = np.where(before > 0, halvings, 0.0)
     return max(1, int(np.ceil(np.max(halvings) - 1e-9)))
 
 
