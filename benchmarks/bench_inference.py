@@ -4,7 +4,7 @@
 each sparsity and dtype: the dense path, the CSR path (every layer sparse),
 and ``PrunableMLPClassifier.predict`` (which picks per layer by the measured
 crossover), as times and as ratios to dense. The crossover used by
-``predict`` (``skprune._core.network.SPARSE_CROSSOVERS``) comes from
+``predict`` (``skprune._core.sparse_predict.SPARSE_CROSSOVERS``) comes from
 this table.
 
 The second table prunes a trained network (synthetic data, 10 classes, 10

@@ -212,7 +212,7 @@ def test_sparse_products_equal_dense_arithmetic(dtype, sparsity):
 def test_transposed_csr_is_scipys_csr_of_the_transpose(dtype):
     import scipy.sparse as sp
 
-    from skprune._core.network import _add_csr_product, _transposed_csr
+    from skprune._core.sparse_predict import _add_csr_product, _transposed_csr
 
     rng = np.random.RandomState(0)
     W = rng.randn(7, 5) * (rng.rand(7, 5) > 0.6)
@@ -283,20 +283,20 @@ def test_sparse_predict_of_a_wide_sparse_input_allocates_no_dense_block_of_it():
 
 
 def test_predict_takes_the_sparse_path_on_large_batches(digits, monkeypatch):
-    from skprune._core import network as network_module
+    from skprune._core import sparse_predict
 
     X, y = digits
     net = PrunableMLPClassifier((30,), max_iter=30, random_state=0).fit(X, y)
     pruned = MagnitudePruner(net, sparsity=0.99, scope="layer", prefit=True).fit(X, y).estimator_
     big = np.tile(X, (5, 1))  # 2,500 rows
     expected = pruned._network_view().forward(big)[-1]
-    built, original = [], network_module._transposed_csr
+    built, original = [], sparse_predict._transposed_csr
 
     def spy(W, dtype):
         built.append(W.shape)
         return original(W, dtype)
 
-    monkeypatch.setattr(network_module, "_transposed_csr", spy)
+    monkeypatch.setattr(sparse_predict, "_transposed_csr", spy)
     pruned.predict_proba(X)  # 500 rows: dense
     assert built == []
     assert_allclose(pruned.predict_proba(big), expected, rtol=1e-10, atol=1e-12)
@@ -306,7 +306,8 @@ def test_predict_takes_the_sparse_path_on_large_batches(digits, monkeypatch):
 def test_small_batches_never_take_the_sparse_path(digits, monkeypatch):
     """Below SPARSE_MIN_ROWS rows no CSR matrix is built, even for a fully pruned
     layer (a layer of density 0 is a bias), and no float mask is made."""
-    import skprune._core.network as network_module
+    from skprune._core import network as network_module
+    from skprune._core import sparse_predict
 
     X, y = digits
     pruned = MagnitudePruner(PrunableMLPClassifier((20,), max_iter=20, random_state=0),
@@ -318,7 +319,7 @@ def test_small_batches_never_take_the_sparse_path(digits, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("a small batch built a CSR matrix")
 
-    monkeypatch.setattr(network_module, "_transposed_csr", refuse)
+    monkeypatch.setattr(sparse_predict, "_transposed_csr", refuse)
     monkeypatch.setattr(network_module.Network, "_float_masks", property(refuse))
     for row in range(5):
         assert_allclose(pruned.predict_proba(X[row:row + 1]), expected[row:row + 1])
