@@ -36,7 +36,7 @@ from unittest import mock
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from skprune._core import network as network_module
+from skprune._core import sparse_predict
 from skprune._core.network import Network
 
 from _common import print_table, settle
@@ -83,7 +83,7 @@ def torch_predictors(coefs, intercepts, X, threads):
 
 def dense_predict(clf, X):
     """``clf.predict(X)`` with every layer multiplied dense."""
-    with mock.patch.object(network_module, "sparse_crossover", lambda n_rows: 0.0):
+    with mock.patch.object(sparse_predict, "SPARSE_CROSSOVERS", ()):
         return clf.predict(X)
 
 

@@ -303,6 +303,33 @@ def test_predict_takes_the_sparse_path_on_large_batches(digits, monkeypatch):
     assert built == [(64, 30), (30, 10)]
 
 
+def test_predict_row_blocks_keep_the_large_batch_sparse_path(digits, monkeypatch):
+    """``predict`` runs a large batch in blocks of its working memory; each
+    block takes the CSR path the whole batch chose, not that of a batch of
+    the block's size (which would be dense)."""
+    import sklearn
+
+    from skprune._core import sparse_predict
+    from skprune._core.sparse_predict import SPARSE_CROSSOVERS
+
+    X, y = digits
+    net = PrunableMLPClassifier((30,), max_iter=30, random_state=0).fit(X, y)
+    pruned = MagnitudePruner(net, sparsity=0.99, scope="layer", prefit=True).fit(X, y).estimator_
+    big = np.tile(X, (SPARSE_CROSSOVERS[-1][0] // len(X) + 1, 1))
+    expected = pruned.to_sklearn().predict(big)
+    built, original = [], sparse_predict._transposed_csr
+
+    def spy(W, dtype):
+        built.append(W.shape)
+        return original(W, dtype)
+
+    monkeypatch.setattr(sparse_predict, "_transposed_csr", spy)
+    with sklearn.config_context(working_memory=0.5):  # blocks of 6,553 rows
+        assert_array_equal(pruned.predict(big), expected)
+    n_blocks = len(built) // 2
+    assert n_blocks > 1 and built == [(64, 30), (30, 10)] * n_blocks
+
+
 def test_small_batches_never_take_the_sparse_path(digits, monkeypatch):
     """Below SPARSE_MIN_ROWS rows no CSR matrix is built, even for a fully pruned
     layer (a layer of density 0 is a bias), and no float mask is made."""

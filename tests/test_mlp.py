@@ -399,6 +399,31 @@ def test_one_row_predict_of_large_finite_float32_values_as_scikit_learn():
         clf.predict(np.array([[np.inf, 1.0, 1.0, 1.0]]))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sum_finiteness_check_never_misses_a_non_finite_entry(dtype):
+    """The fast path's one sum: finite data passes, any NaN or infinity fails,
+    and finite data whose sum overflows fails too (a false alarm that only
+    sends ``X`` to the element-wise check, where it is accepted)."""
+    from skprune.neural_network._validation import _sum_is_finite
+
+    X = np.random.RandomState(0).uniform(-1, 1, size=(50, 4)).astype(dtype)
+    assert _sum_is_finite(X)
+    for bad in (np.nan, np.inf, -np.inf):
+        Y = X.copy()
+        Y[17, 2] = bad
+        assert not _sum_is_finite(Y)
+    Y = X.copy()
+    Y[3, 0], Y[40, 1] = np.inf, -np.inf  # the sum is NaN, not a cancelled zero
+    assert not _sum_is_finite(Y)
+    huge = np.full((50, 4), np.finfo(dtype).max / 100, dtype=dtype)  # 200 of them overflow
+    assert not _sum_is_finite(huge)
+    iris_X, iris_y = load_iris(return_X_y=True)
+    clf = PrunableMLPClassifier((5,), solver="lbfgs", max_iter=50, random_state=0).fit(iris_X, iris_y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        assert_array_equal(clf.predict(huge), clf.to_sklearn().predict(huge))
+
+
 def hand_built(cls):
     """Fitted state set by hand, exactly as scikit-learn's test_mlp.py::test_fit builds it."""
     mlp = cls(solver="sgd", learning_rate_init=0.1, alpha=0.1, activation="logistic",
