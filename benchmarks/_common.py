@@ -16,6 +16,24 @@ def settle():
     time.sleep(SETTLE)
 
 
+def steady_state_times(contenders, rounds):
+    """Interleaved rounds of each contender timed in its own steady state.
+
+    ``contenders`` maps names to callables; in each round each one runs after
+    a pause (:func:`settle`) and an untimed call. Returns each name's array
+    of per-round seconds, so that ratios can be taken round by round.
+    """
+    times = {name: [] for name in contenders}
+    for _ in range(rounds):
+        for name, run in contenders.items():
+            settle()
+            run()
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return {name: np.array(seconds) for name, seconds in times.items()}
+
+
 def best_of(fn, repeat):
     """Minimum wall-clock time of ``repeat`` calls (the least noisy estimate)."""
     times = []

@@ -12,13 +12,12 @@ and 95% sparsity (random masks):
 
 and the checks alone. Ratios are medians over interleaved rounds of
 per-round ratios (time of the contender / time of ``predict()``), each
-contender timed in its own steady state (``_common.settle``).
+contender timed in its own steady state (``_common.steady_state_times``).
 
     python benchmarks/bench_predict_validation.py [--rounds 9]
 """
 
 import argparse
-import time
 import warnings
 from unittest import mock
 
@@ -27,7 +26,7 @@ import sklearn
 
 from skprune.neural_network import _validation
 
-from _common import print_table, settle
+from _common import print_table, steady_state_times
 from bench_inference import estimator, network
 
 
@@ -45,18 +44,6 @@ def with_float64_check(clf, X):
 def without_check(clf, X):
     with sklearn.config_context(assume_finite=True):
         return clf.predict(X)
-
-
-def timed(contenders, rounds):
-    times = {name: [] for name in contenders}
-    for _ in range(rounds):
-        for name, run in contenders.items():
-            settle()
-            run()
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
-    return {name: np.array(seconds) for name, seconds in times.items()}
 
 
 def main():
@@ -79,7 +66,7 @@ def main():
                 "sum check alone": lambda: _validation._sum_is_finite(X),
                 "float64 sum alone": lambda: float64_sum_is_finite(X),
             }
-            times = timed(contenders, args.rounds)
+            times = steady_state_times(contenders, args.rounds)
             base = times["predict()"]
             rows.append([np.dtype(dtype).name, f"{sparsity:.0%}", f"{np.median(base) * 1e3:.1f}",
                          *(f"{np.median(times[name] / base):.2f}"

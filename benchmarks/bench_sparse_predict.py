@@ -39,7 +39,7 @@ from threadpoolctl import threadpool_limits
 from skprune._core import sparse_predict
 from skprune._core.network import Network
 
-from _common import print_table, settle
+from _common import print_table, steady_state_times
 from bench_busy import burn
 from bench_inference import estimator, network
 
@@ -103,15 +103,7 @@ def measure(rounds, threads):
                 "predict()": lambda: clf.predict(X),
                 **torch_predictors(coefs, intercepts, X, n_threads),
             }
-            times = {name: [] for name in contenders}
-            for _ in range(rounds):
-                for name, run in contenders.items():
-                    settle()
-                    run()
-                    start = time.perf_counter()
-                    run()
-                    times[name].append(time.perf_counter() - start)
-            times = {name: np.array(seconds) for name, seconds in times.items()}
+            times = steady_state_times(contenders, rounds)
             row = [np.dtype(dtype).name, f"{sparsity:.0%}", f"{np.median(times['dense']) * 1e3:.1f}"]
             compared = [name for name in contenders if name not in ("dense", *BASELINES.values())]
             for name in compared:
