@@ -282,14 +282,11 @@ def test_sparse_predict_of_a_wide_sparse_input_allocates_no_dense_block_of_it():
     assert peak < 20 * 2**20
 
 
-def test_predict_takes_the_sparse_path_on_large_batches(digits, monkeypatch):
+@pytest.fixture
+def csr_builds(monkeypatch):
+    """The shapes of the weight matrices turned into CSR matrices, in order."""
     from skprune._core import sparse_predict
 
-    X, y = digits
-    net = PrunableMLPClassifier((30,), max_iter=30, random_state=0).fit(X, y)
-    pruned = MagnitudePruner(net, sparsity=0.99, scope="layer", prefit=True).fit(X, y).estimator_
-    big = np.tile(X, (5, 1))  # 2,500 rows
-    expected = pruned._network_view().forward(big)[-1]
     built, original = [], sparse_predict._transposed_csr
 
     def spy(W, dtype):
@@ -297,19 +294,27 @@ def test_predict_takes_the_sparse_path_on_large_batches(digits, monkeypatch):
         return original(W, dtype)
 
     monkeypatch.setattr(sparse_predict, "_transposed_csr", spy)
+    return built
+
+
+def test_predict_takes_the_sparse_path_on_large_batches(digits, csr_builds):
+    X, y = digits
+    net = PrunableMLPClassifier((30,), max_iter=30, random_state=0).fit(X, y)
+    pruned = MagnitudePruner(net, sparsity=0.99, scope="layer", prefit=True).fit(X, y).estimator_
+    big = np.tile(X, (5, 1))  # 2,500 rows
+    expected = pruned._network_view().forward(big)[-1]
     pruned.predict_proba(X)  # 500 rows: dense
-    assert built == []
+    assert csr_builds == []
     assert_allclose(pruned.predict_proba(big), expected, rtol=1e-10, atol=1e-12)
-    assert built == [(64, 30), (30, 10)]
+    assert csr_builds == [(64, 30), (30, 10)]
 
 
-def test_predict_row_blocks_keep_the_large_batch_sparse_path(digits, monkeypatch):
+def test_predict_row_blocks_keep_the_large_batch_sparse_path(digits, csr_builds):
     """``predict`` runs a large batch in blocks of its working memory; each
     block takes the CSR path the whole batch chose, not that of a batch of
     the block's size (which would be dense)."""
     import sklearn
 
-    from skprune._core import sparse_predict
     from skprune._core.sparse_predict import SPARSE_CROSSOVERS
 
     X, y = digits
@@ -317,17 +322,36 @@ def test_predict_row_blocks_keep_the_large_batch_sparse_path(digits, monkeypatch
     pruned = MagnitudePruner(net, sparsity=0.99, scope="layer", prefit=True).fit(X, y).estimator_
     big = np.tile(X, (SPARSE_CROSSOVERS[-1][0] // len(X) + 1, 1))
     expected = pruned.to_sklearn().predict(big)
-    built, original = [], sparse_predict._transposed_csr
-
-    def spy(W, dtype):
-        built.append(W.shape)
-        return original(W, dtype)
-
-    monkeypatch.setattr(sparse_predict, "_transposed_csr", spy)
     with sklearn.config_context(working_memory=0.5):  # blocks of 6,553 rows
         assert_array_equal(pruned.predict(big), expected)
-    n_blocks = len(built) // 2
-    assert n_blocks > 1 and built == [(64, 30), (30, 10)] * n_blocks
+    n_blocks = len(csr_builds) // 2
+    assert n_blocks > 1 and csr_builds == [(64, 30), (30, 10)] * n_blocks
+
+
+def test_evaluate_row_blocks_keep_the_large_batch_sparse_path(digits, csr_builds):
+    """The loss and score a pruner reads between rounds run the network in
+    the same blocks as ``predict``, each taking the CSR path the whole batch
+    chose; they equal the loss and score of the network predicting at once."""
+    import sklearn
+
+    from skprune._core.sparse_predict import SPARSE_CROSSOVERS
+
+    X, y = digits
+    net = PrunableMLPClassifier((30,), max_iter=30, random_state=0).fit(X, y)
+    pruned = MagnitudePruner(net, sparsity=0.99, scope="layer", prefit=True).fit(X, y).estimator_
+    repeats = SPARSE_CROSSOVERS[-1][0] // len(X) + 1
+    big_X, big_y = np.tile(X, (repeats, 1)), np.tile(y, repeats)
+    arrays = pruned._training_arrays(big_X, big_y)
+    output = pruned._network_view().predict(arrays[0])
+    expected_loss = pruned._network_view().loss_value(arrays[1], output)
+    expected_score = pruned._score_output(output, big_y)
+    csr_builds.clear()  # the whole batch's own pass above took the CSR path once
+    with sklearn.config_context(working_memory=0.5):  # blocks of 3,276 rows
+        loss, score = pruned._evaluate(*arrays)
+    assert_allclose(loss, expected_loss, rtol=1e-10)
+    assert score == expected_score
+    n_blocks = len(csr_builds) // 2
+    assert n_blocks > 1 and csr_builds == [(64, 30), (30, 10)] * n_blocks
 
 
 def test_small_batches_never_take_the_sparse_path(digits, monkeypatch):

@@ -211,6 +211,25 @@ class Network:
                 sparse_below = sparse_crossover(X.shape[0])
             return self._predict(X, sparse_below, block_size)
 
+    def predict_blocks(self, X, extra_bytes_per_row=0):
+        """Yield ``(rows, output)`` over blocks of rows of ``X``, for callers
+        that reduce each block's output (to labels, to a loss) instead of
+        holding the output of all rows.
+
+        A block is sized by its rows' outputs, plus ``extra_bytes_per_row``
+        per row that the caller holds beside them (:meth:`predict` holds the
+        hidden activations one block of its own at a time). Which layers
+        take the CSR product is chosen once, for the whole batch: a block of
+        a large batch is not a small batch (on blocks of 5,115 rows chosen
+        one by one, a float64 network at 90% sparsity ran dense).
+        """
+        n_rows = X.shape[0]
+        row_bytes = self._dtype(X).itemsize * self.coefs[-1].shape[1] + extra_bytes_per_row
+        sparse_below = sparse_crossover(n_rows)
+        blocks = row_blocks(n_rows, row_bytes) if n_rows > block_rows(row_bytes) else [slice(0, n_rows)]
+        for rows in blocks:
+            yield rows, self.predict(X[rows], sparse_below=sparse_below)
+
     def _predict(self, X, sparse_below, block_size):
         if sparse_below > 0:  # small batches: no layer is worth a CSR product
             densities = [np.count_nonzero(W) / W.size for W in self.coefs]

@@ -17,10 +17,8 @@ from sklearn.utils.validation import (
 )
 
 from .._core.activations import HIDDEN_ACTIVATIONS
-from .._core.blocks import block_rows, row_blocks
 from .._core.losses import distillation
 from .._core.network import FlatParameters, free_parameter_mask
-from .._core.sparse_predict import sparse_crossover
 from .._core.threads import blas_threads_for, layer_flops
 from .._meta import PARAMETERS_X_Y_WEIGHT, docstring
 from .._packing import pack_network_state, unpack_network_state
@@ -431,19 +429,9 @@ class _BasePrunableMLP(
 
     def _predict(self, X):
         X = validate_predict_inputs(self, X)
-        # block by block, so that only the predictions of all rows are held:
-        # a block holds its rows' outputs (the network holds the hidden
-        # activations of a few hundred rows at a time itself)
-        row_bytes = np.dtype(np.float64).itemsize * self.coefs_[-1].shape[1]
-        blocks = [slice(None)] if X.shape[0] <= block_rows(row_bytes) else row_blocks(X.shape[0], row_bytes)
-        predictions = []
+        # block by block, so that only the predictions of all rows are held
         network = self._predict_network(X.shape[0])
-        # which layers take the CSR product is the whole batch's choice: a
-        # block of a large batch is not a small batch
-        sparse_below = sparse_crossover(X.shape[0])
-        for rows in blocks:
-            output = network.predict(X[rows], sparse_below=sparse_below)
-            predictions.append(self._predict_from_output(output))
+        predictions = [self._predict_from_output(output) for _, output in network.predict_blocks(X)]
         return predictions[0] if len(predictions) == 1 else np.concatenate(predictions)
 
     def _score_output(self, output, y, sample_weight=None):

@@ -33,7 +33,6 @@ from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from .._core.activations import ACTIVATIONS
-from .._core.blocks import row_blocks
 from .._core.network import Network
 
 
@@ -161,11 +160,11 @@ class PruningSurfaceMixin:
         # block by block: the outputs of all rows are never held, only the
         # predicted labels (or values) that the score compares with y
         loss, finite, predictions = 0.0, True, []
-        row_bytes = network._dtype(X).itemsize * sum(network.layer_units[1:])
-        for rows in row_blocks(n_rows, row_bytes):
+        # beside a block's output, the loss's temporaries of the same shape
+        loss_bytes = network._dtype(X).itemsize * network.coefs[-1].shape[1]
+        for rows, output in network.predict_blocks(X, extra_bytes_per_row=loss_bytes):
             weights = None if sample_weight is None else sample_weight[rows]
             part = rows.stop - rows.start if weights is None else float(weights.sum())
-            output = network.predict(X[rows])
             if part > 0:
                 loss += part * float(network.loss_value(Y[rows], output, weights))
             finite = finite and bool(np.isfinite(output).all())
