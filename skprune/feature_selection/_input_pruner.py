@@ -14,7 +14,7 @@ from .._meta import fill_doc
 from ..pruning._allocation import n_to_prune
 from ..pruning._base import BasePruner
 from ..pruning._docs import FEATURE_SPARSITY_DOC, RETRAIN_PARAMETERS_DOC, REWIND_DOC, pruner_attributes_doc
-from ..pruning._obs_solvers import RowRemoval
+from ..pruning._row_removal import RowRemoval
 
 
 class InputPruner(SelectorMixin, BasePruner):

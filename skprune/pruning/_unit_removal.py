@@ -13,7 +13,7 @@ from ._allocation import n_to_prune
 from ._base import BasePruner
 from ._data import Round
 from ._docs import UNIT_SPARSITY_DOC, pruner_attributes_doc, pruner_parameters_doc
-from ._obs_solvers import RowRemoval
+from ._row_removal import RowRemoval
 
 
 class UnitRemovalPruner(BasePruner):
