@@ -9,6 +9,9 @@ layer. For each sparsity and dtype, interleaved rounds time:
 - ``PrunableMLPClassifier.predict``, which picks per layer by the crossover,
   against the same ``predict`` with every layer dense (both validate the
   input, a pass over it that the network's own paths do not make),
+- the loss and score a pruner reads between rounds (the estimator's
+  ``_evaluate`` on the pruning set), likewise against itself with every
+  layer dense,
 - PyTorch (when installed): dense ``linear`` layers, and ``torch.sparse.mm``
   with CSR weights, on the same number of threads.
 
@@ -47,7 +50,7 @@ SPARSITIES = (0.9, 0.95, 0.98)
 # what a contender's speed-up is over ("dense" when not listed): the
 # estimator's predict over the same predict with no CSR layer, so that both
 # sides check the input alike
-BASELINES = {"predict()": "predict(), dense"}
+BASELINES = {"predict()": "predict(), dense", "pruner scoring": "pruner scoring, dense"}
 
 
 def torch_predictors(coefs, intercepts, X, threads):
@@ -81,10 +84,10 @@ def torch_predictors(coefs, intercepts, X, threads):
     return {"PyTorch dense": dense, "PyTorch CSR": sparse}
 
 
-def dense_predict(clf, X):
-    """``clf.predict(X)`` with every layer multiplied dense."""
+def dense_paths(run):
+    """``run()`` with every layer multiplied dense."""
     with mock.patch.object(sparse_predict, "SPARSE_CROSSOVERS", ()):
-        return clf.predict(X)
+        return run()
 
 
 def measure(rounds, threads):
@@ -96,11 +99,19 @@ def measure(rounds, threads):
             coefs, intercepts = network(sparsity, dtype)
             net = Network(coefs, intercepts, "relu", "log_loss_softmax")
             clf = estimator(coefs, intercepts, X)
+            y = np.arange(len(X)) % 10
+            Y = clf._encode_targets(y, X.dtype)
+
+            def scoring():
+                return clf._evaluate(X, Y, y)
+
             contenders = {
                 "dense": lambda: net.predict(X, sparse_below=0.0),
                 "CSR": lambda: net.predict(X, sparse_below=1.0),
-                "predict(), dense": lambda: dense_predict(clf, X),
+                "predict(), dense": lambda: dense_paths(lambda: clf.predict(X)),
                 "predict()": lambda: clf.predict(X),
+                "pruner scoring, dense": lambda: dense_paths(scoring),
+                "pruner scoring": scoring,
                 **torch_predictors(coefs, intercepts, X, n_threads),
             }
             times = steady_state_times(contenders, rounds)
