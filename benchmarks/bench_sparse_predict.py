@@ -1,6 +1,6 @@
 """Sparse predict against dense, against PyTorch, on an idle and a busy machine.
 
-784-300-100-10 ReLU network, 10,000 rows, random masks at 90/95/98% in every
+784-300-100-10 ReLU network, 10,000 rows (``--rows``), random masks at 90/95/98% in every
 layer. For each sparsity and dtype, interleaved rounds time:
 
 - skprune's dense path (``Network.predict(X, sparse_below=0)``),
@@ -9,6 +9,8 @@ layer. For each sparsity and dtype, interleaved rounds time:
 - ``PrunableMLPClassifier.predict``, which picks per layer by the crossover,
   against the same ``predict`` with every layer dense (both validate the
   input, a pass over it that the network's own paths do not make),
+- the same ``predict`` building its CSR matrices afresh on every call, as
+  it did before it kept them between calls (``cached_transposed_csr``),
 - the loss and score a pruner reads between rounds (the estimator's
   ``_evaluate`` on the pruning set), likewise against itself with every
   layer dense,
@@ -27,7 +29,7 @@ dense product shares the cores with OpenBLAS's idle workers, which keep
 spinning for about 0.1 s before they sleep; a CSR forward pass timed right
 after the dense one took 1.4-1.7 times as long on two cores.
 
-    python benchmarks/bench_sparse_predict.py [--rounds 7]
+    python benchmarks/bench_sparse_predict.py [--rounds 7] [--rows 10000]
 """
 
 import argparse
@@ -50,7 +52,8 @@ SPARSITIES = (0.9, 0.95, 0.98)
 # what a contender's speed-up is over ("dense" when not listed): the
 # estimator's predict over the same predict with no CSR layer, so that both
 # sides check the input alike
-BASELINES = {"predict()": "predict(), dense", "pruner scoring": "pruner scoring, dense"}
+BASELINES = {"predict()": "predict(), dense", "predict(), CSR built per call": "predict(), dense",
+             "pruner scoring": "pruner scoring, dense"}
 
 
 def torch_predictors(coefs, intercepts, X, threads):
@@ -90,11 +93,11 @@ def dense_paths(run):
         return run()
 
 
-def measure(rounds, threads):
+def measure(rounds, threads, n_rows):
     n_threads = threads or multiprocessing.cpu_count()
     rows = []
     for dtype in (np.float32, np.float64):
-        X = np.random.RandomState(1).rand(10_000, 784).astype(dtype)
+        X = np.random.RandomState(1).rand(n_rows, 784).astype(dtype)
         for sparsity in SPARSITIES:
             coefs, intercepts = network(sparsity, dtype)
             net = Network(coefs, intercepts, "relu", "log_loss_softmax")
@@ -110,6 +113,7 @@ def measure(rounds, threads):
                 "CSR": lambda: net.predict(X, sparse_below=1.0),
                 "predict(), dense": lambda: dense_paths(lambda: clf.predict(X)),
                 "predict()": lambda: clf.predict(X),
+                "predict(), CSR built per call": lambda: (sparse_predict._csr_cache.clear(), clf.predict(X)),
                 "pruner scoring, dense": lambda: dense_paths(scoring),
                 "pruner scoring": scoring,
                 **torch_predictors(coefs, intercepts, X, n_threads),
@@ -127,9 +131,10 @@ def measure(rounds, threads):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rows", type=int, default=10_000, help="rows of a batch")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
-    print(f"{multiprocessing.cpu_count()} cores; 784-300-100-10, 10,000 rows; speed-ups over "
+    print(f"{multiprocessing.cpu_count()} cores; 784-300-100-10, {args.rows:,} rows; speed-ups over "
           f"skprune's dense path, medians of {args.rounds} interleaved rounds")
     for title, threads, busy in (("default threads", None, False), ("one thread", 1, False),
                                  ("default threads, beside a busy process", None, True)):
@@ -140,7 +145,7 @@ def main():
             time.sleep(0.5)
         try:
             with threadpool_limits(threads, user_api="blas"):
-                headers, rows = measure(args.rounds, threads)
+                headers, rows = measure(args.rounds, threads, args.rows)
         finally:
             if burner is not None:
                 burner.terminate()

@@ -294,7 +294,23 @@ def csr_builds(monkeypatch):
         return original(W, dtype)
 
     monkeypatch.setattr(sparse_predict, "_transposed_csr", spy)
+    monkeypatch.setattr(sparse_predict, "_csr_cache", {})  # every matrix built afresh
     return built
+
+
+@pytest.fixture
+def sparse_passes(monkeypatch):
+    """The number of rows of each forward pass that took CSR products, in order."""
+    from skprune._core import network as network_module
+
+    passes, original = [], network_module.predict_sparse
+
+    def spy(network, X, *args, **kwargs):
+        passes.append(X.shape[0])
+        return original(network, X, *args, **kwargs)
+
+    monkeypatch.setattr(network_module, "predict_sparse", spy)
+    return passes
 
 
 def test_predict_takes_the_sparse_path_on_large_batches(digits, csr_builds):
@@ -309,7 +325,7 @@ def test_predict_takes_the_sparse_path_on_large_batches(digits, csr_builds):
     assert csr_builds == [(64, 30), (30, 10)]
 
 
-def test_predict_row_blocks_keep_the_large_batch_sparse_path(digits, csr_builds):
+def test_predict_row_blocks_keep_the_large_batch_sparse_path(digits, sparse_passes):
     """``predict`` runs a large batch in blocks of its working memory; each
     block takes the CSR path the whole batch chose, not that of a batch of
     the block's size (which would be dense)."""
@@ -324,11 +340,10 @@ def test_predict_row_blocks_keep_the_large_batch_sparse_path(digits, csr_builds)
     expected = pruned.to_sklearn().predict(big)
     with sklearn.config_context(working_memory=0.5):  # blocks of 6,553 rows
         assert_array_equal(pruned.predict(big), expected)
-    n_blocks = len(csr_builds) // 2
-    assert n_blocks > 1 and csr_builds == [(64, 30), (30, 10)] * n_blocks
+    assert len(sparse_passes) > 1 and sum(sparse_passes) == len(big)
 
 
-def test_evaluate_row_blocks_keep_the_large_batch_sparse_path(digits, csr_builds):
+def test_evaluate_row_blocks_keep_the_large_batch_sparse_path(digits, sparse_passes):
     """The loss and score a pruner reads between rounds run the network in
     the same blocks as ``predict``, each taking the CSR path the whole batch
     chose; they equal the loss and score of the network predicting at once."""
@@ -345,13 +360,64 @@ def test_evaluate_row_blocks_keep_the_large_batch_sparse_path(digits, csr_builds
     output = pruned._network_view().predict(arrays[0])
     expected_loss = pruned._network_view().loss_value(arrays[1], output)
     expected_score = pruned._score_output(output, big_y)
-    csr_builds.clear()  # the whole batch's own pass above took the CSR path once
+    assert sparse_passes == [len(big_X)]  # the whole batch's own pass above
+    sparse_passes.clear()
     with sklearn.config_context(working_memory=0.5):  # blocks of 3,276 rows
         loss, score = pruned._evaluate(*arrays)
     assert_allclose(loss, expected_loss, rtol=1e-10)
     assert score == expected_score
-    n_blocks = len(csr_builds) // 2
-    assert n_blocks > 1 and csr_builds == [(64, 30), (30, 10)] * n_blocks
+    assert len(sparse_passes) > 1 and sum(sparse_passes) == len(big_X)
+
+
+def test_csr_matrices_are_kept_while_the_weights_stay_the_same(digits, csr_builds):
+    """A second large batch reuses the layers' CSR matrices; every way of
+    writing the weights in place builds them again, and predictions always
+    equal the dense arithmetic."""
+    from skprune._core.sparse_predict import _csr_cache
+
+    X, y = digits
+    net = PrunableMLPClassifier((30,), max_iter=30, random_state=0).fit(X, y)
+    pruned = MagnitudePruner(net, sparsity=0.99, scope="layer", prefit=True).fit(X, y).estimator_
+    big = np.tile(X, (5, 1))  # 2,500 rows
+
+    def check(model, n_builds):
+        expected = model._network_view().forward(big)[-1]
+        assert_allclose(model.predict_proba(big), expected, rtol=1e-10, atol=1e-12)
+        assert len(csr_builds) == n_builds
+
+    check(pruned, 2)
+    check(pruned, 2)  # kept
+    W = pruned.coefs_[0]
+    stored, zeros = np.flatnonzero(W), np.flatnonzero(W == 0)
+    W.flat[stored[0]] *= 2.0  # a kept weight's value
+    check(pruned, 3)
+    W.flat[zeros[0]] = 0.5  # a new non-zero
+    check(pruned, 4)
+    W.flat[stored[1]], W.flat[zeros[1]] = 0.0, 0.25  # one moved: as many non-zeros
+    check(pruned, 5)
+    check(pruned, 5)
+    del pruned, net, W  # an entry goes with its weight array
+    import gc
+
+    gc.collect()
+    assert not _csr_cache
+
+
+def test_kept_csr_matrices_are_of_the_products_dtype(csr_builds):
+    """A float32 network multiplies float64 rows in float64: its CSR matrix
+    is kept in the dtype of the product, and built again for another."""
+    from skprune._core.network import Network
+
+    rng = np.random.RandomState(0)
+    coefs = [(rng.randn(40, 30) * (rng.rand(40, 30) < 0.05)).astype(np.float32),
+             rng.randn(30, 3).astype(np.float32)]
+    intercepts = [rng.randn(30).astype(np.float32), rng.randn(3).astype(np.float32)]
+    network = Network(coefs, intercepts, "relu", "squared_error_identity")
+    X = rng.rand(3000, 40)
+    for rows, n_builds in ((X, 1), (X, 1), (X.astype(np.float32), 2), (X, 3)):
+        output = network.predict(rows, sparse_below=0.1)
+        assert output.dtype == rows.dtype and len(csr_builds) == n_builds
+        assert_allclose(output, network.forward(rows)[-1], rtol=1e-5, atol=1e-5)
 
 
 def test_small_batches_never_take_the_sparse_path(digits, monkeypatch):

@@ -232,9 +232,9 @@ class Network:
 
     def _predict(self, X, sparse_below, block_size):
         if sparse_below > 0:  # small batches: no layer is worth a CSR product
-            densities = [np.count_nonzero(W) / W.size for W in self.coefs]
-            if any(d <= sparse_below for d in densities):
-                return predict_sparse(self, X, densities, sparse_below, block_size)
+            nonzeros = [np.count_nonzero(W) for W in self.coefs]
+            if any(nnz <= sparse_below * W.size for nnz, W in zip(nonzeros, self.coefs)):
+                return predict_sparse(self, X, nonzeros, sparse_below, block_size)
         n, last = X.shape[0], self.n_layers - 1
         if n <= SMALL_BATCH:  # one block, without the bookkeeping of blocks
             return self.forward(X)[-1]
