@@ -226,8 +226,8 @@ class Network:
         n_rows = X.shape[0]
         row_bytes = self._dtype(X).itemsize * self.coefs[-1].shape[1] + extra_bytes_per_row
         sparse_below = sparse_crossover(n_rows)
-        blocks = row_blocks(n_rows, row_bytes) if n_rows > block_rows(row_bytes) else [slice(0, n_rows)]
-        for rows in blocks:
+        # an empty batch still yields its empty output (row_blocks yields no block)
+        for rows in row_blocks(n_rows, row_bytes) if n_rows else [slice(0, 0)]:
             yield rows, self.predict(X[rows], sparse_below=sparse_below)
 
     def _predict(self, X, sparse_below, block_size):
