@@ -5,7 +5,9 @@ layer. For each sparsity and dtype, interleaved rounds time:
 
 - skprune's dense path (``Network.predict(X, sparse_below=0)``),
 - skprune's CSR path (every layer a CSR matrix, row blocks shared between
-  the BLAS threads' worth of threads),
+  the BLAS threads' worth of threads), with skprune's compiled kernel and
+  with SciPy's (what the path multiplied with before the kernel, and still
+  does where it is not built),
 - ``PrunableMLPClassifier.predict``, which picks per layer by the crossover,
   against the same ``predict`` with every layer dense (both validate the
   input, a pass over it that the network's own paths do not make),
@@ -29,7 +31,7 @@ dense product shares the cores with OpenBLAS's idle workers, which keep
 spinning for about 0.1 s before they sleep; a CSR forward pass timed right
 after the dense one took 1.4-1.7 times as long on two cores.
 
-    python benchmarks/bench_sparse_predict.py [--rounds 7] [--rows 10000]
+    python benchmarks/bench_sparse_predict.py [--rounds 7] [--rows 10000] [--sparsities 0.9 0.95 0.98]
 """
 
 import argparse
@@ -87,18 +89,24 @@ def torch_predictors(coefs, intercepts, X, threads):
     return {"PyTorch dense": dense, "PyTorch CSR": sparse}
 
 
+def scipy_kernel(run):
+    """``run()`` with SciPy's CSR kernel in place of skprune's compiled one."""
+    with mock.patch.object(sparse_predict, "_csr_kernel", None):
+        return run()
+
+
 def dense_paths(run):
     """``run()`` with every layer multiplied dense."""
     with mock.patch.object(sparse_predict, "SPARSE_CROSSOVERS", ()):
         return run()
 
 
-def measure(rounds, threads, n_rows):
+def measure(rounds, threads, n_rows, sparsities):
     n_threads = threads or multiprocessing.cpu_count()
     rows = []
     for dtype in (np.float32, np.float64):
         X = np.random.RandomState(1).rand(n_rows, 784).astype(dtype)
-        for sparsity in SPARSITIES:
+        for sparsity in sparsities:
             coefs, intercepts = network(sparsity, dtype)
             net = Network(coefs, intercepts, "relu", "log_loss_softmax")
             clf = estimator(coefs, intercepts, X)
@@ -111,6 +119,7 @@ def measure(rounds, threads, n_rows):
             contenders = {
                 "dense": lambda: net.predict(X, sparse_below=0.0),
                 "CSR": lambda: net.predict(X, sparse_below=1.0),
+                "CSR, SciPy's kernel": lambda: scipy_kernel(lambda: net.predict(X, sparse_below=1.0)),
                 "predict(), dense": lambda: dense_paths(lambda: clf.predict(X)),
                 "predict()": lambda: clf.predict(X),
                 "predict(), CSR built per call": lambda: (sparse_predict._csr_cache.clear(), clf.predict(X)),
@@ -132,10 +141,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--rows", type=int, default=10_000, help="rows of a batch")
+    parser.add_argument("--sparsities", type=float, nargs="+", default=SPARSITIES)
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     print(f"{multiprocessing.cpu_count()} cores; 784-300-100-10, {args.rows:,} rows; speed-ups over "
           f"skprune's dense path, medians of {args.rounds} interleaved rounds")
+    if sparse_predict._csr_kernel is None:
+        print("skprune's compiled CSR kernel is not built: both CSR columns use SciPy's")
     for title, threads, busy in (("default threads", None, False), ("one thread", 1, False),
                                  ("default threads, beside a busy process", None, True)):
         burner = None
@@ -145,7 +157,7 @@ def main():
             time.sleep(0.5)
         try:
             with threadpool_limits(threads, user_api="blas"):
-                headers, rows = measure(args.rounds, threads, args.rows)
+                headers, rows = measure(args.rounds, threads, args.rows, args.sparsities)
         finally:
             if burner is not None:
                 burner.terminate()
