@@ -16,18 +16,34 @@ import scipy.sparse as sp
 
 from .threads import map_blocks_in_threads
 
+try:  # SciPy's CSR kernel itself, which writes into a given output
+    from scipy.sparse._sparsetools import csr_matvecs
+except ImportError:  # pragma: no cover - a SciPy that moved it: ``@`` does the same
+    csr_matvecs = None
+
+try:  # skprune's own kernel (_csr_kernel.c), built at install time where a C compiler is
+    from . import _csr_kernel
+except ImportError:  # pragma: no cover - installed without a compiler: SciPy's kernel
+    _csr_kernel = None
+
 # When ``predict`` multiplies a layer as a CSR matrix: ``(rows, density)``
 # pairs, a batch of at least ``rows`` rows taking the CSR product for layers
-# at most ``density`` dense (the last pair that applies). SciPy's CSR product
-# runs on one core, so the row blocks are shared between as many threads as
-# BLAS has (:func:`~skprune._core.threads.map_blocks_in_threads`). Measured
-# by benchmarks/bench_sparse_predict.py (784-300-100-10, each path timed in
-# its own steady state), on one thread and two alike: on 8,192 rows and more
-# the CSR path breaks even at about 88-90% sparsity in float32 and 85% in
-# float64, and is about 2x faster at 95%; on 2,048 rows it breaks even at
-# about 94%. On smaller batches, building the CSR matrices and starting the
-# threads costs more than the products save.
-SPARSE_CROSSOVERS = ((2048, 0.06), (8192, 0.10))
+# at most ``density`` dense (the last pair that applies). The CSR kernels run
+# on one core, so the row blocks are shared between as many threads as BLAS
+# has (:func:`~skprune._core.threads.map_blocks_in_threads`). Measured by
+# benchmarks/bench_sparse_predict.py (784-300-100-10, each path timed in its
+# own steady state), on one thread and two alike. With skprune's kernel, on
+# 10,000 rows the CSR path breaks even at about 75% sparsity and gains 1.3-1.5x
+# at 80%; on 2,048 rows it breaks even at 80-85%, and at 90% still wins on a
+# network's first call, which builds the CSR matrices (2.4 ms at 10% density).
+# With SciPy's kernel, on 8,192 rows and more it breaks even at about 88-90%
+# sparsity in float32 and 85% in float64, and is about 2x faster at 95%; on
+# 2,048 rows it breaks even at about 94%. On smaller batches, building the
+# CSR matrices and starting the threads costs more than the products save.
+if _csr_kernel is not None:
+    SPARSE_CROSSOVERS = ((2048, 0.10), (8192, 0.20))
+else:  # pragma: no cover - installed without a compiler
+    SPARSE_CROSSOVERS = ((2048, 0.06), (8192, 0.10))
 SPARSE_MIN_ROWS = SPARSE_CROSSOVERS[0][0]
 
 
@@ -39,17 +55,6 @@ def sparse_crossover(n_rows):
         if n_rows >= rows:
             density = below
     return density
-
-
-try:  # SciPy's CSR kernel itself, which writes into a given output
-    from scipy.sparse._sparsetools import csr_matvecs
-except ImportError:  # pragma: no cover - a SciPy that moved it: ``@`` does the same
-    csr_matvecs = None
-
-try:  # skprune's own kernel (_csr_kernel.c), built at install time where a C compiler is
-    from . import _csr_kernel
-except ImportError:  # pragma: no cover - installed without a compiler: SciPy's kernel
-    _csr_kernel = None
 
 
 def _transposed_csr(W, dtype):
@@ -138,7 +143,7 @@ def predict_sparse(network, X, nonzeros, sparse_below, block_size):
     weights).
 
     The sparse path works in the transposed layout (``Z^T = W^T A^T``, so
-    that SciPy's CSR kernel reads contiguous rows) and in blocks of
+    that the CSR kernel reads contiguous rows) and in blocks of
     ``block_size`` samples that stay in cache, shared between threads;
     each thread reuses its own buffers from block to block (a fresh
     array per block costs a page fault per 4 KiB, which took as long as
@@ -190,7 +195,7 @@ def predict_sparse(network, X, nonzeros, sparse_below, block_size):
             A_t = Z
         out[rows] = A_t.T
 
-    # SciPy's CSR product runs on one core: the blocks share the cores instead
+    # the CSR kernels run on one core: the blocks share the cores instead
     map_blocks_in_threads(predict_block, range(0, n, block_size))
     network.output_activation.forward(out)
     return out
