@@ -4,8 +4,9 @@
 each sparsity and dtype: the dense path, the CSR path (every layer sparse),
 and ``PrunableMLPClassifier.predict`` (which picks per layer by the measured
 crossover), as times and as ratios to dense. The crossover used by
-``predict`` (``skprune._core.sparse_predict.SPARSE_CROSSOVERS``) comes from
-this table.
+``predict`` (``skprune._core.sparse_predict.SPARSE_CROSSOVERS``) was first
+read from this table; bench_sparse_predict.py measures it now, each path in
+its own steady state.
 
 The second table prunes a trained network (synthetic data, 10 classes, 10
 epochs of Adam) to each sparsity, with the same sparsity in every layer
@@ -16,8 +17,8 @@ the dense network, on 10,000 and on 256 rows. The third times one-row
 ``predict`` against scikit-learn's ``MLPClassifier`` on the same weights.
 
 The first two tables are printed twice: with every BLAS thread, and inside
-``threadpool_limits(1)`` (SciPy's CSR product runs on one thread, so where
-the crossover lies depends on the threads the dense product has).
+``threadpool_limits(1)`` (the CSR kernel runs on one thread per row block, so
+where the crossover lies could depend on the threads the dense product has).
 
 Run:  python benchmarks/bench_inference.py
 """
