@@ -1,7 +1,10 @@
 """skprune's compiled CSR x dense product (``_core/_csr_kernel.c``) and the
 fallback to SciPy's kernel where it is not built."""
 
+import os
 import shutil
+import subprocess
+import sys
 import sysconfig
 
 import numpy as np
@@ -45,6 +48,25 @@ def test_the_kernel_is_built_where_a_c_compiler_is():
         pytest.skip("no C compiler: skprune multiplies with SciPy's kernel")
     assert kernel is not None
     assert kernel.instructions in ("avx2", "baseline")
+
+
+@needs_kernel
+def test_the_baseline_copy_passes_the_product_tests_too():
+    # the AVX2 copy runs wherever the processor has AVX2; the other copy is
+    # chosen with SKPRUNE_CSR_KERNEL=baseline, in a process of its own
+    environment = {**os.environ, "SKPRUNE_CSR_KERNEL": "baseline"}
+    check = "from skprune._core import _csr_kernel; assert _csr_kernel.instructions == 'baseline'"
+    subprocess.run([sys.executable, "-c", check], env=environment, check=True)
+    tests = [f"{__file__}::{name}" for name in (
+        "test_the_product_adds_w_times_a_at_every_width",
+        "test_the_product_of_a_block_of_columns_is_that_block_of_the_whole",
+        "test_empty_and_full_matrices",
+        "test_the_kernel_refuses_operands_it_would_read_or_write_outside_of",
+    )]
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "0", "-k", "compiled or refuses",
+                             *tests], env=environment, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " passed" in result.stdout and "skipped" not in result.stdout
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

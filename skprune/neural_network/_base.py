@@ -1,14 +1,11 @@
 """The shared implementation of the prunable MLP classifier and regressor."""
 
-import warnings
 from abc import ABCMeta, abstractmethod
 from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, _fit_context, is_classifier
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
@@ -18,16 +15,14 @@ from sklearn.utils.validation import (
 
 from .._core.activations import HIDDEN_ACTIVATIONS
 from .._core.losses import distillation
-from .._core.network import FlatParameters, free_parameter_mask
+from .._core.network import FlatParameters
 from .._core.threads import blas_threads_for, layer_flops
 from .._meta import PARAMETERS_X_Y_WEIGHT, docstring
 from .._packing import pack_network_state, unpack_network_state
 from .._training.callbacks import active_callbacks, training_session
 from .._training.distillation import active_teacher
-from .._training.epochs import TrainingState, run_epochs
-from .._training.loops import run_lbfgs
-from .._training.optimizers import optimizer_for
 from ._convert import SklearnConversionMixin
+from ._solvers import SolverLoopsMixin
 from ._summary import LayerSummaryMixin
 from ._surface import PruningSurfaceMixin
 from ._validation import validate_predict_inputs
@@ -57,7 +52,8 @@ def restored_on_failure(estimator):
 
 
 class _BasePrunableMLP(
-    PruningSurfaceMixin, SklearnConversionMixin, LayerSummaryMixin, BaseEstimator, metaclass=ABCMeta
+    PruningSurfaceMixin, SolverLoopsMixin, SklearnConversionMixin, LayerSummaryMixin, BaseEstimator,
+    metaclass=ABCMeta
 ):
     """Shared implementation of the prunable MLP classifier and regressor."""
 
@@ -278,120 +274,6 @@ class _BasePrunableMLP(
                 " contain large values and need to be preprocessed."
             )
         return self
-
-    def _fit_lbfgs(self, network, params, X, Y, sample_weight, callbacks=()):
-        # every iteration reads all rows: take the read columns once
-        X, network.inputs = network.read(X), None
-        result = run_lbfgs(
-            network, params, X, Y, sample_weight, self.alpha,
-            max_iter=self.max_iter, max_fun=self.max_fun, tol=self.tol,
-            verbose=bool(self.verbose), callbacks=callbacks, model=self,
-        )
-        if not result.success:
-            message = result.message
-            if isinstance(message, bytes):
-                message = message.decode("latin1")
-            warnings.warn(
-                f"lbfgs failed to converge after {result.nit} iteration(s) "
-                f"(status={result.status}): {message}. Increase the number of "
-                "iterations (max_iter) or scale the data.",
-                ConvergenceWarning,
-                stacklevel=3,
-            )
-        self.n_iter_ = min(result.nit, self.max_iter)
-        self.loss_ = float(result.fun)
-
-    def _fit_stochastic(self, network, params, X, Y, sample_weight, incremental, n_epochs=1, callbacks=()):
-        """The epochs of sgd / adam: ``max_iter`` of them with the stopping rule,
-        or, ``incremental``, ``n_epochs`` as that many ``partial_fit`` calls."""
-        if self.early_stopping and incremental:
-            raise ValueError("partial_fit does not support early_stopping=True")
-        dtype = params.vector.dtype
-        optimizer = optimizer_for(  # partial_fit continues the previous state
-            self.solver, params.vector.size, dtype, self.get_params(),
-            getattr(self, "_optimizer", None) if incremental else None,
-        )
-        keep = free_parameter_mask(network, params)
-        if keep is not None:
-            optimizer.reset_masked(keep.astype(dtype))
-        self._optimizer = optimizer
-
-        state = self._training_state()
-        if not incremental:
-            # Every call to fit runs its own stopping rule. Carried over from a
-            # previous fit (scikit-learn's behaviour), a warm start after the
-            # weights changed -- by pruning, say -- would stop after one epoch.
-            state.restart_stopping_rule(self.early_stopping)
-        validation_score = None
-        if self.early_stopping:
-            X, Y, sample_weight, validation_score = self._validation_split(X, Y, sample_weight)
-
-        n_samples = X.shape[0]
-        if self.batch_size == "auto":
-            batch_size = min(200, n_samples)
-        else:
-            if self.batch_size > n_samples:
-                warnings.warn(
-                    "Got `batch_size` less than 1 or larger than "
-                    "sample size. It is going to be clipped"
-                )
-            batch_size = int(np.clip(self.batch_size, 1, n_samples))
-        try:
-            run_epochs(
-                network, params, optimizer, state, X, Y, sample_weight,
-                alpha=self.alpha, batch_size=batch_size,
-                n_epochs=n_epochs if incremental else self.max_iter,
-                tol=self.tol, n_iter_no_change=self.n_iter_no_change,
-                random_state=self._random_state if self.shuffle else None,
-                validation_score=validation_score, incremental=incremental,
-                verbose=bool(self.verbose), callbacks=callbacks, model=self,
-            )
-        finally:
-            self._store_training_state(state)
-
-    def _training_state(self):
-        """The stochastic solver's fitted state (fresh after lbfgs or a first fit)."""
-        if getattr(self, "loss_curve_", None) is None:  # e.g. a warm start after lbfgs
-            return TrainingState(self.n_iter_, self.t_, [], 0, np.inf, None, None)
-        # a state set by hand (as scikit-learn's own tests build one) may lack
-        # the early-stopping attributes
-        return TrainingState(
-            self.n_iter_, self.t_, self.loss_curve_, getattr(self, "_no_improvement_count", 0),
-            getattr(self, "best_loss_", np.inf), getattr(self, "validation_scores_", None),
-            getattr(self, "best_validation_score_", None), getattr(self, "loss_", None),
-        )
-
-    def _store_training_state(self, state):
-        self.n_iter_, self.t_, self.loss_ = state.n_iter, state.t, state.loss
-        self.loss_curve_ = state.loss_curve
-        self._no_improvement_count = state.no_improvement_count
-        self.best_loss_ = state.best_loss
-        self.validation_scores_ = state.validation_scores
-        self.best_validation_score_ = state.best_validation_score
-
-    def _validation_split(self, X, Y, sample_weight):
-        """Training part of the data and the validation score of early stopping."""
-        stratify = Y if is_classifier(self) and self.n_outputs_ == 1 else None
-        arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
-        split = train_test_split(
-            *arrays,
-            random_state=self._random_state,
-            test_size=self.validation_fraction,
-            stratify=stratify,
-        )
-        X_train, X_val, Y_train, Y_val = split[:4]
-        sw_train, sw_val = split[4:] if sample_weight is not None else (None, None)
-        if X_val.shape[0] < 2:
-            raise ValueError(
-                "The validation set is too small. Increase 'validation_fraction' "
-                "or the size of your dataset."
-            )
-        y_val = self._decode_targets(Y_val)
-
-        def validation_score():
-            return self._score(X_val, y_val, sample_weight=sw_val)
-
-        return X_train, Y_train, sw_train, validation_score
 
     @_fit_context(prefer_skip_nested_validation=True)
     @docstring(parameters=PARAMETERS_X_Y_WEIGHT)
