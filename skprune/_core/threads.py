@@ -112,8 +112,8 @@ def blas_threads_for_factorisation(order):
 def map_blocks_in_threads(function, blocks):
     """``function(block)`` for every block, on as many threads as BLAS has.
 
-    For work that runs on one core whatever BLAS's threads (SciPy's CSR
-    product): the blocks are shared between that many threads instead,
+    For work that runs on one core whatever BLAS's threads (the CSR
+    products of sparse inference): the blocks are shared between that many threads instead,
     each with one BLAS thread, so that a user's ``threadpool_limits`` (or
     joblib's in a parallel search) bounds these threads too. The blocks are
     independent, so the result does not depend on the number of threads.
