@@ -112,14 +112,20 @@ def cached_transposed_csr(W, dtype, nonzeros):
     return csr
 
 
+# the compiled kernel's function for each dtype it multiplies
+_COMPILED_PRODUCTS = {np.dtype(np.float32): "add_csr_product_float32",
+                      np.dtype(np.float64): "add_csr_product_float64"}
+
+
 def _add_csr_product(W, A, out):
     """``out += W @ A`` for a CSR ``W`` and C-contiguous ``A`` and ``out``
     of ``W``'s dtype, without the new array ``W @ A`` would allocate.
 
     skprune's compiled kernel keeps a strip of each output row in registers
-    while it adds the row's entries (2-2.7x the speed of SciPy's kernel on a
-    784 x 300 layer at 90-95% sparsity, one thread); SciPy's kernel does the
-    product where it is not built, and for int64 indices.
+    while it adds the row's entries (on a 784 x 300 layer at 80-98%
+    sparsity, one thread: 1.7-2.1x the speed of SciPy's kernel in float32,
+    1.1-2.1x in float64; benchmarks/bench_csr_kernel.py); SciPy's kernel
+    does the product where it is not built, and for int64 indices.
     """
     if not (A.flags.c_contiguous and out.flags.c_contiguous and A.dtype == out.dtype == W.dtype):
         out += W @ A
@@ -131,10 +137,6 @@ def _add_csr_product(W, A, out):
         csr_matvecs(W.shape[0], W.shape[1], A.shape[1], W.indptr, W.indices, W.data, A.ravel(), out.ravel())
     else:  # pragma: no cover
         out += W @ A
-
-
-_COMPILED_PRODUCTS = {np.dtype(np.float32): "add_csr_product_float32",
-                      np.dtype(np.float64): "add_csr_product_float64"}
 
 
 def predict_sparse(network, X, nonzeros, sparse_below, block_size):
