@@ -31,7 +31,7 @@ FAN_IN, FAN_OUT, BLOCK = 784, 300, 512
 def contenders(W_t, dense_W_t, A, out):
     """The three ways of writing ``W_t @ A`` (plus ``out``) into ``out``."""
     shape = W_t.shape
-    compiled = getattr(sparse_predict._csr_kernel, f"add_csr_product_{W_t.dtype.name}")
+    compiled = getattr(sparse_predict._csr_kernel, sparse_predict._COMPILED_PRODUCTS[W_t.dtype])
     flat_A, flat_out = A.ravel(), out.ravel()
     return {
         "skprune": lambda: compiled(*shape, A.shape[1], W_t.indptr, W_t.indices, W_t.data, A, out),

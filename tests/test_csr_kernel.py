@@ -18,7 +18,6 @@ from skprune._core.sparse_predict import _add_csr_product, _transposed_csr
 
 kernel = sparse_predict._csr_kernel
 needs_kernel = pytest.mark.skipif(kernel is None, reason="skprune's CSR kernel is not built")
-PRODUCTS = {np.float32: "add_csr_product_float32", np.float64: "add_csr_product_float64"}
 # widths that end inside a strip, on a strip's edge, inside a vector and on one
 # (strips of 64 float32 or 32 float64 columns, vectors of 8 or 4)
 WIDTHS = (0, 1, 3, 4, 8, 31, 32, 33, 63, 64, 65, 100, 129)
@@ -138,7 +137,7 @@ def test_int64_indices_take_scipys_kernel(monkeypatch):
 @needs_kernel
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_the_kernel_refuses_operands_it_would_read_or_write_outside_of(dtype):
-    product = getattr(kernel, PRODUCTS[dtype])
+    product = getattr(kernel, sparse_predict._COMPILED_PRODUCTS[np.dtype(dtype)])
     indptr = np.array([0, 1, 3], np.int32)
     indices = np.array([0, 1, 2], np.int32)
     data = np.ones(3, dtype)
